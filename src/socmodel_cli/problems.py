@@ -1,0 +1,60 @@
+"""Problems found in user input, as values: collected, sorted, rendered.
+
+Every problem has a stable ``kind`` slug (documented in ``docs/validation.md``), a
+severity, a location (file, 1-based line and column) and the unit / coder / code /
+value involved where that applies. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    unit: str | None = None
+    coder: str | None = None
+    code: str | None = None
+    value: str | None = None
+    path: str | None = None  # a location inside a structured file, e.g. ``codes[2].level``
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        """``file:line:column`` with the parts that are known."""
+        parts = [self.file or "-"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file or "", self.line or 0, self.column or 0, self.kind)
+
+    def render(self) -> str:
+        """One line: ``file:line:column: severity[kind]: message``."""
+        where = f" ({self.path})" if self.path else ""
+        return f"{self.location()}: {self.severity}[{self.kind}]{where}: {self.message}"
+
+
+def error(kind: str, message: str, **where: str | int | None) -> Problem:
+    return Problem(kind, Severity.ERROR, message, **where)  # type: ignore[arg-type]
+
+
+def warning(kind: str, message: str, **where: str | int | None) -> Problem:
+    return Problem(kind, Severity.WARNING, message, **where)  # type: ignore[arg-type]
