@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict, Unpack
 
 
 class Severity(StrEnum):
@@ -52,9 +53,22 @@ class Problem:
         return f"{self.location()}: {self.severity}[{self.kind}]{where}: {self.message}"
 
 
-def error(kind: str, message: str, **where: str | int | None) -> Problem:
-    return Problem(kind, Severity.ERROR, message, **where)  # type: ignore[arg-type]
+class Where(TypedDict, total=False):
+    """Where a problem is and what it involves; any subset of these keys."""
+
+    file: str | None
+    line: int | None
+    column: int | None
+    unit: str | None
+    coder: str | None
+    code: str | None
+    value: str | None
+    path: str | None
 
 
-def warning(kind: str, message: str, **where: str | int | None) -> Problem:
-    return Problem(kind, Severity.WARNING, message, **where)  # type: ignore[arg-type]
+def error(kind: str, message: str, **where: Unpack[Where]) -> Problem:
+    return Problem(kind, Severity.ERROR, message, **where)
+
+
+def warning(kind: str, message: str, **where: Unpack[Where]) -> Problem:
+    return Problem(kind, Severity.WARNING, message, **where)

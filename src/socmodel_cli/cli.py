@@ -1,0 +1,253 @@
+"""The ``socmodel`` command line: parse options, call the core, render, return an exit code.
+
+Start-up matters (shell loops call this thousands of times), so this module imports only
+the standard library and typer; each command imports what it needs when it runs.
+Exit codes: 0 all well, 1 findings, 2 could not run, 130/143 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from socmodel_cli import __version__
+from socmodel_cli.errors import SocmodelError, UsageError
+
+app = typer.Typer(
+    name="socmodel",
+    help="Coding schemes, coder-file validation and per-code inter-coder reliability.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+scheme_app = typer.Typer(
+    help="Check, show and describe coding schemes.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(scheme_app, name="scheme")
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+SchemeArg = Annotated[
+    Path, typer.Argument(help="The coding scheme (YAML).", show_default=False, metavar="SCHEME")
+]
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE..."
+    ),
+]
+CoderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coder", help="Coder for files without a coder column (default: each file's name)."
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured)."
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Only the verdict line (text output).")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"socmodel {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """socmodel: reliability evidence for coded psychotherapy sessions."""
+
+
+@app.command()
+def validate(
+    scheme: SchemeArg,
+    files: FilesArg,
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    max_issues: Annotated[
+        int,
+        typer.Option(
+            "--max-issues", min=0, help="Show at most N problems (0 = all); counts stay exact."
+        ),
+    ] = 1000,
+    coder: CoderOpt = None,
+    encoding: EncodingOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check coder export files against a scheme; report every problem with its location.
+
+    Exit 0 valid, 1 problems found (or warnings with --strict), 2 could not run.
+    """
+    from socmodel_cli.scheme import load_scheme
+    from socmodel_cli.validation import validate_files
+
+    loaded = load_scheme(scheme)
+    result = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=max_issues)
+    if output_format is TextOrJson.json:
+        from socmodel_cli.report.jsonout import dumps
+        from socmodel_cli.report.validation_dict import validation_dict
+
+        sys.stdout.write(dumps(validation_dict(result, strict=strict)))
+    else:
+        from socmodel_cli.report.console import make_console
+        from socmodel_cli.report.validation_text import render_validation
+
+        render_validation(result, make_console(), strict=strict, quiet=quiet)
+    raise typer.Exit(0 if result.ok(strict) else 1)
+
+
+@scheme_app.command("check")
+def scheme_check(
+    scheme: SchemeArg,
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+) -> None:
+    """Check a scheme file. Exit 0 valid, 1 invalid (located errors), 2 unreadable."""
+    from socmodel_cli.scheme import check_scheme
+
+    loaded, problems = check_scheme(scheme)
+    fatal = [p for p in problems if p.kind in {"unreadable-file", "not-a-file"}]
+    if fatal:
+        raise SocmodelError(fatal[0].message, fatal)
+    if output_format is TextOrJson.json:
+        from socmodel_cli.report.jsonout import JSON_VERSION, dumps
+        from socmodel_cli.report.problems_dict import problem_dict
+
+        sys.stdout.write(
+            dumps(
+                {
+                    "json_version": JSON_VERSION,
+                    "ok": loaded is not None,
+                    "file": str(scheme),
+                    "scheme": None
+                    if loaded is None
+                    else {"id": loaded.id, "version": loaded.version},
+                    "issues": [problem_dict(p) for p in problems],
+                }
+            )
+        )
+    else:
+        for p in problems:
+            typer.echo(p.render())
+        if loaded is not None:
+            typer.echo(
+                f"{scheme}: valid scheme {loaded.id} {loaded.version} ({len(loaded.codes)} codes)"
+            )
+        else:
+            typer.echo(f"{scheme}: invalid scheme ({len(problems)} error(s))")
+    raise typer.Exit(0 if loaded is not None else 1)
+
+
+@scheme_app.command("show")
+def scheme_show(
+    scheme: SchemeArg,
+    code: Annotated[
+        list[str] | None, typer.Option("--code", help="Only these codes (repeatable).")
+    ] = None,
+) -> None:
+    """Print the codebook: codes, levels, values with labels, definitions."""
+    from socmodel_cli.report.codebook_text import render_codebook
+    from socmodel_cli.report.console import make_console
+    from socmodel_cli.scheme import load_scheme
+
+    loaded = load_scheme(scheme)
+    _check_codes(loaded.code_map, code)
+    render_codebook(loaded, make_console(), codes=code)
+
+
+@scheme_app.command("json-schema")
+def scheme_json_schema() -> None:
+    """Print the JSON Schema of the scheme format (for editors and the YAML language server)."""
+    from socmodel_cli.report.jsonout import dumps
+    from socmodel_cli.scheme.jsonschema import scheme_json_schema as build
+
+    sys.stdout.write(dumps(build()))
+
+
+def _check_codes(known: object, wanted: list[str] | None) -> None:
+    assert isinstance(known, dict)
+    unknown = [c for c in wanted or () if c not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(known)}"
+        )
+
+
+def _report_error(exc: SocmodelError) -> None:
+    typer.echo(f"socmodel: error: {exc.message}", err=True)
+    for p in exc.problems:
+        typer.echo(f"  {p.render()}", err=True)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Console entry point: the one place exceptions become exit codes."""
+    import signal
+
+    def _terminate(signum: int, _frame: object) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        code = app(args=argv, standalone_mode=False, prog_name="socmodel")
+        sys.exit(code if isinstance(code, int) else 0)
+    except SocmodelError as exc:
+        _report_error(exc)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("socmodel: interrupted", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:
+        # Usage errors from the option parser (missing argument, bad choice): could not run.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"socmodel: error: {exc.message}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("socmodel: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except (SystemExit, GeneratorExit):
+        raise
+    except Exception as exc:
+        if os.environ.get("SOCMODEL_DEBUG"):
+            raise
+        typer.echo(
+            f"socmodel: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; set SOCMODEL_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(2)

@@ -1,0 +1,151 @@
+"""The ratings read from coder files, stored by column (a few bytes per rating).
+
+One rating is (code, unit, coder, value) plus where it came from (file, line, column).
+Units are tuples of key values; a code rated once per coarser unit (``unit_keys``)
+has ``None`` in the keys it does not use.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from socmodel_cli.scheme.model import Code, Scheme
+
+UnitKey = tuple[str | None, ...]
+
+
+def unit_label(unit: UnitKey) -> str:
+    """``("P01-S02", "3")`` -> ``P01-S02/3``; keys a code does not use are left out."""
+    return "/".join(k for k in unit if k is not None)
+
+
+class RatingsBuilder:
+    """Accumulates ratings while files stream past."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.code_index = {c.id: i for i, c in enumerate(scheme.codes)}
+        self.units: dict[UnitKey, int] = {}
+        self.coders: dict[str, int] = {}
+        self.files: list[str] = []
+        self.code = array("i")
+        self.unit = array("i")
+        self.coder = array("i")
+        self.value = array("d")
+        self.file = array("i")
+        self.line = array("q")
+        self.column = array("i")
+
+    def add_file(self, path: str) -> int:
+        self.files.append(path)
+        return len(self.files) - 1
+
+    def coder_id(self, name: str) -> int:
+        found = self.coders.get(name)
+        if found is None:
+            found = self.coders[name] = len(self.coders)
+        return found
+
+    def unit_id(self, key: UnitKey) -> int:
+        found = self.units.get(key)
+        if found is None:
+            found = self.units[key] = len(self.units)
+        return found
+
+    def add(
+        self, code: int, unit: int, coder: int, value: float, file: int, line: int, column: int
+    ) -> None:
+        self.code.append(code)
+        self.unit.append(unit)
+        self.coder.append(coder)
+        self.value.append(value)
+        self.file.append(file)
+        self.line.append(line)
+        self.column.append(column)
+
+    def build(self) -> Ratings:
+        def ints(a: array[int], dtype: type[np.int32] | type[np.int64]) -> npt.NDArray[Any]:
+            return np.array(a, dtype=dtype) if len(a) else np.zeros(0, dtype=dtype)
+
+        return Ratings(
+            scheme=self.scheme,
+            units=tuple(self.units),
+            coders=tuple(self.coders),
+            files=tuple(self.files),
+            code=ints(self.code, np.int32),
+            unit=ints(self.unit, np.int32),
+            coder=ints(self.coder, np.int32),
+            value=np.array(self.value, dtype=np.float64),
+            file=ints(self.file, np.int32),
+            line=ints(self.line, np.int64),
+            column=ints(self.column, np.int32),
+        )
+
+
+@dataclass(frozen=True)
+class CodeMatrix:
+    """One code's ratings as a units x coders array (NaN = not coded)."""
+
+    code: Code
+    values: npt.NDArray[np.float64]
+    units: tuple[UnitKey, ...]
+    coders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ratings:
+    scheme: Scheme
+    units: tuple[UnitKey, ...]
+    coders: tuple[str, ...]
+    files: tuple[str, ...]
+    code: npt.NDArray[np.int32]
+    unit: npt.NDArray[np.int32]
+    coder: npt.NDArray[np.int32]
+    value: npt.NDArray[np.float64]
+    file: npt.NDArray[np.int32]
+    line: npt.NDArray[np.int64]
+    column: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return int(self.code.size)
+
+    def select(self, keep: npt.NDArray[np.bool_]) -> Ratings:
+        """The ratings where ``keep`` is true (units and coders keep their ids)."""
+        return Ratings(
+            self.scheme,
+            self.units,
+            self.coders,
+            self.files,
+            self.code[keep],
+            self.unit[keep],
+            self.coder[keep],
+            self.value[keep],
+            self.file[keep],
+            self.line[keep],
+            self.column[keep],
+        )
+
+    def without_files(self, files: Sequence[int]) -> Ratings:
+        return self.select(~np.isin(self.file, np.asarray(files, dtype=np.int32)))
+
+    def matrix(self, code_id: str) -> CodeMatrix:
+        """Units x coders for one code: only units and coders with a rating of it."""
+        code_no = self.scheme.codes.index(self.scheme.code_map[code_id])
+        mask = self.code == code_no
+        units, unit_pos = np.unique(self.unit[mask], return_inverse=True)
+        coders, coder_pos = np.unique(self.coder[mask], return_inverse=True)
+        values = np.full((units.size, coders.size), np.nan)
+        # Duplicates were reported during validation; the first rating stands.
+        values[unit_pos[::-1], coder_pos[::-1]] = self.value[mask][::-1]
+        return CodeMatrix(
+            code=self.scheme.code_map[code_id],
+            values=values,
+            units=tuple(self.units[u] for u in units),
+            coders=tuple(self.coders[c] for c in coders),
+        )

@@ -1,0 +1,1 @@
+"""Renderers: results in, text / JSON / CSV / Markdown out. No computation here."""

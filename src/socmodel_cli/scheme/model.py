@@ -1,0 +1,213 @@
+"""The coding-scheme format as pydantic models (documented in docs/scheme-format.md).
+
+Structure and types live here; rules that relate several fields (duplicate ids,
+values a categorical code needs, ...) live in :mod:`socmodel_cli.scheme.rules` so each
+can be reported at the exact place it concerns.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
+CATEGORICAL: frozenset[str] = frozenset({"nominal", "ordinal"})
+
+# Cells meaning "not coded" when a scheme does not say.
+DEFAULT_MISSING: tuple[str, ...] = ("", "NA", "N/A", "n/a", "na", ".")
+
+SEMVER = (
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+SCHEME_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+CODE_ID = r"^[a-z][a-z0-9_]*$"
+COLUMN = r"^[A-Za-z_][A-Za-z0-9_. -]*$"
+
+Text = Annotated[str, Field(min_length=1)]
+ValueLiteral = StrictInt | StrictFloat | StrictStr
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CodeValue(_Model):
+    """One declared value of a code, with an optional label for people."""
+
+    value: ValueLiteral = Field(description="The value as it appears in coder files.")
+    label: str | None = Field(None, description="Short label shown in tables and templates.")
+    description: str | None = Field(None, description="What the value means, for the codebook.")
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: int | float | str) -> int | float | str:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError("a value must be a finite number or text")
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("a value must not be empty text (empty cells mean 'not coded')")
+        return v.strip() if isinstance(v, str) else v
+
+
+class Range(_Model):
+    """Bounds for a numeric code (inclusive)."""
+
+    min: StrictInt | StrictFloat | None = None
+    max: StrictInt | StrictFloat | None = None
+
+
+class Provenance(_Model):
+    """Where a code comes from: the source paper, adapted from it, or designed here."""
+
+    basis: Literal["paper", "adapted", "inferred"]
+    note: str | None = None
+
+
+class Code(_Model):
+    """One code of the scheme: what coders rate for every unit."""
+
+    id: Annotated[str, Field(pattern=CODE_ID, description="Column / code name in coder files.")]
+    label: Text
+    level: Level = Field(description="Level of measurement: nominal, ordinal, interval or ratio.")
+    values: list[CodeValue] | None = Field(
+        None, description="Allowed values; required for nominal and ordinal codes; order = rank."
+    )
+    range: Range | None = None
+    integer: bool = Field(False, description="Numeric values must be whole numbers.")
+    unit_keys: list[str] | None = Field(
+        None,
+        description="The key columns identifying this code's unit when it is rated once per "
+        "coarser unit (e.g. [session]); a subset of the scheme's unit keys.",
+    )
+    min_alpha: Annotated[float, Field(ge=0, le=1)] | None = None
+    definition: str | None = None
+    when_to_use: str | None = None
+    when_not_to_use: str | None = None
+    example: str | None = None
+    provenance: Provenance | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _plain_values(cls, v: Any) -> Any:
+        # `values: [0, 1, 2]` is shorthand for `[{value: 0}, {value: 1}, {value: 2}]`.
+        if isinstance(v, list):
+            return [{"value": item} if not isinstance(item, dict) else item for item in v]
+        return v
+
+    @property
+    def categorical(self) -> bool:
+        return self.level in CATEGORICAL
+
+    @property
+    def ordered(self) -> bool:
+        return self.level != "nominal"
+
+    @property
+    def numeric(self) -> bool:
+        """Cells compare as numbers: interval/ratio codes, or every declared value a number."""
+        if not self.categorical:
+            return True
+        return bool(self.values) and all(not isinstance(v.value, str) for v in self.values or ())
+
+    @property
+    def declared(self) -> tuple[int | float | str, ...]:
+        return tuple(v.value for v in self.values or ())
+
+
+class Unit(_Model):
+    name: Text = Field(description="What one coded unit is, e.g. 'segment'.")
+    keys: Annotated[list[Annotated[str, Field(pattern=COLUMN)]], Field(min_length=1)] = Field(
+        description="The column(s) that together identify one unit."
+    )
+    description: str | None = None
+
+
+class Reliability(_Model):
+    min_alpha: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.667, description="Alpha a code must reach (Krippendorff: .667 tentative, .800 firm)."
+    )
+
+
+class RenamedCode(_Model):
+    # `from` is a Python keyword, hence the alias.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    old: Annotated[str, Field(alias="from")]
+    to: str
+
+
+class Recode(_Model):
+    code: str
+    map: dict[str, ValueLiteral]
+
+
+class Migration(_Model):
+    """How exports coded under an earlier major version are brought to this one."""
+
+    from_version: Annotated[str, Field(pattern=r"^(0|[1-9]\d*)(\.\d+){0,2}$")] = Field(
+        description="The major version (e.g. '1' or '1.x') this migration starts from."
+    )
+    rename: list[RenamedCode] = Field(default_factory=list)
+    recode: list[Recode] = Field(default_factory=list)
+    drop: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Scheme(_Model):
+    """A versioned coding scheme."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="socmodel coding scheme")
+
+    id: Annotated[str, Field(pattern=SCHEME_ID, description="Slug naming the scheme.")]
+    version: Annotated[str, Field(pattern=SEMVER, description="Semantic version, e.g. 1.0.0.")]
+    title: Text
+    description: str | None = None
+    references: list[str] = Field(default_factory=list)
+    unit: Unit
+    missing: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_MISSING),
+        description="Cell values meaning 'not coded' (compared after trimming spaces).",
+    )
+    codes: Annotated[list[Code], Field(min_length=1)]
+    reliability: Reliability = Field(default_factory=Reliability)
+    migrations: list[Migration] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, v: Any) -> Any:
+        # YAML reads `version: 1.0` as a float; say so rather than "not a string".
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            raise ValueError(
+                f"version {v!r} was read as a number; write a semantic version such as 1.0.0"
+            )
+        return v
+
+    @cached_property
+    def code_map(self) -> dict[str, Code]:
+        return {c.id: c for c in self.codes}
+
+    @property
+    def missing_set(self) -> frozenset[str]:
+        return frozenset(m.strip() for m in self.missing)
+
+    def threshold(self, code: Code) -> float:
+        return code.min_alpha if code.min_alpha is not None else self.reliability.min_alpha
+
+    def code_keys(self, code: Code) -> tuple[str, ...]:
+        return tuple(code.unit_keys) if code.unit_keys else tuple(self.unit.keys)
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".", 1)[0])

@@ -1,0 +1,294 @@
+"""Safe, located, bounded YAML reading.
+
+ruamel.yaml composes the document into a node graph; we then build plain Python
+values ourselves, so that:
+
+* no tag outside the YAML core schema is honoured (no object construction at all);
+* every mapping key and value keeps its ``line:column`` for error messages;
+* duplicate keys are errors with both locations, not a silent last-one-wins;
+* an alias bomb ("billion laughs") or deep nesting stops after a fixed budget of
+  nodes / depth instead of exhausting memory or time.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from socmodel_cli.problems import Problem, error
+
+MAX_BYTES = 5 * 1024 * 1024  # a scheme is a few KB; anything this large is a mistake or hostile
+MAX_NODES = 200_000  # nodes visited while building values, aliases counted each time they are used
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")}
+_TIMESTAMP = f"{_CORE}timestamp"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Located:
+    """A YAML document as plain values plus the position of every key and value."""
+
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # non-fatal, e.g. duplicate keys
+
+    def mark(self, path: Path_, *, key: bool = False) -> Mark | None:
+        """Position of ``path`` (its key if ``key``), else of the nearest ancestor."""
+        table = self.keys if key else self.values
+        while True:
+            found = table.get(path) or self.values.get(path)
+            if found is not None or not path:
+                return found
+            path = path[:-1]
+
+
+class _Stop(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def format_path(path: Path_) -> str:
+    """``("codes", 2, "level")`` -> ``codes[2].level``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.nodes = 0
+        self.located = Located(None)
+        self._scalar = YAML(typ="safe", pure=True).constructor
+
+    def fail(self, kind: str, message: str, node: Node, path: Path_) -> _Stop:
+        m = _mark(node)
+        return _Stop(
+            error(
+                kind,
+                message,
+                file=self.file,
+                line=m.line,
+                column=m.column,
+                path=format_path(path) or None,
+            )
+        )
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                "yaml-too-large",
+                f"the document expands to more than {MAX_NODES:,} values (an alias bomb?); "
+                "a coding scheme needs far fewer",
+                node,
+                path,
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(
+                "yaml-too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels; a coding scheme needs a handful",
+                node,
+                path,
+            )
+        self.located.values[path] = _mark(node)
+        tag = str(node.tag)
+        if isinstance(node, MappingNode):
+            if tag != f"{_CORE}map":
+                raise self.fail(
+                    "yaml-tag", f"tag {tag!r} is not allowed; use a plain mapping", node, path
+                )
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            if tag != f"{_CORE}seq":
+                raise self.fail(
+                    "yaml-tag", f"tag {tag!r} is not allowed; use a plain list", node, path
+                )
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        if tag == _TIMESTAMP:
+            return str(node.value)  # dates in references or notes stay text
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(
+                "yaml-tag",
+                f"tag {tag!r} is not allowed; only plain strings, numbers, booleans and null",
+                node,
+                path,
+            )
+        return self._scalar.construct_object(node)
+
+    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, Mark] = {}
+        for key_node, value_node in node.value:
+            if str(key_node.tag) == f"{_CORE}merge":
+                raise self.fail(
+                    "yaml-tag", "merge keys (<<) are not allowed in a scheme", key_node, path
+                )
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail("yaml-key", "mapping keys must be plain text", key_node, path)
+            key = str(key_node.value)
+            here = _mark(key_node)
+            if key in first:
+                # Reported, and the first occurrence kept, so the rest of the file is still checked.
+                before = first[key]
+                self.located.problems.append(
+                    self.fail(
+                        "duplicate-key",
+                        f"duplicate key {key!r} (first at line {before.line}, column {before.column}); "
+                        "each key may appear once",
+                        key_node,
+                        (*path, key),
+                    ).problem
+                )
+                self.build(value_node, (*path, key, "<duplicate>"), depth + 1)
+                continue
+            first[key] = here
+            self.located.keys[(*path, key)] = here
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+        return out
+
+
+@contextmanager
+def _recursion_guard() -> Iterator[None]:
+    # ruamel's composer recurses per nesting level; keep headroom for very deep input.
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 5000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def read_yaml_text(text: str, file: str) -> Located:
+    """Compose and build ``text``; raise ``_Stop`` (via ``load_yaml_*``) on any problem."""
+    yaml = YAML(typ="rt", pure=True)
+    builder = _Builder(file)
+    try:
+        with _recursion_guard():
+            node = yaml.compose(text)
+    except RecursionError:
+        raise _Stop(
+            error("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", file=file)
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise _Stop(
+            error(
+                "yaml-syntax",
+                f"{what}; expected valid YAML (indent with spaces, not tabs; quote text with ': ')",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
+    except YAMLError as exc:
+        raise _Stop(error("yaml-syntax", f"invalid YAML: {exc}", file=file)) from None
+    if node is None:
+        raise _Stop(
+            error(
+                "empty-file",
+                "the file is empty; expected a coding scheme (a YAML mapping)",
+                file=file,
+                line=1,
+                column=1,
+            )
+        )
+    builder.located.data = builder.build(node, (), 0)
+    return builder.located
+
+
+def load_yaml(path: Path) -> Located:
+    """Read a YAML file safely. Raises :class:`YamlProblem` carrying one located problem."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise YamlProblem(
+                error("not-a-file", "not a regular file; expected a YAML scheme file", file=file)
+            )
+        if size > MAX_BYTES:
+            raise YamlProblem(
+                error(
+                    "file-too-large",
+                    f"the file is {size / 1e6:.1f} MB; a coding scheme is at most {MAX_BYTES // 1024 // 1024} MB",
+                    file=file,
+                )
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(
+            error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", file=file)
+        ) from None
+    return load_yaml_bytes(raw, file)
+
+
+def load_yaml_bytes(raw: bytes, file: str) -> Located:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        raise YamlProblem(
+            error(
+                "undecodable-bytes",
+                "the file contains NUL bytes (binary or UTF-16); expected UTF-8 YAML text",
+                file=file,
+            )
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            error(
+                "undecodable-bytes",
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the scheme as UTF-8",
+                file=file,
+                line=line,
+            )
+        ) from None
+    if not text.strip():
+        raise YamlProblem(
+            error(
+                "empty-file",
+                "the file is empty; expected a coding scheme (a YAML mapping)",
+                file=file,
+                line=1,
+                column=1,
+            )
+        )
+    try:
+        return read_yaml_text(text, file)
+    except _Stop as stop:
+        raise YamlProblem(stop.problem) from None
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.render())
+        self.problem = problem

@@ -1,0 +1,551 @@
+"""Validate coder export files against a scheme and collect their ratings.
+
+Every problem becomes a located :class:`Problem`; reading goes on after each one so a
+single run reports them all. Only a file that cannot be opened at all raises.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from socmodel_cli.problems import Problem, Severity, Where, error, warning
+from socmodel_cli.ratings import Ratings, RatingsBuilder, UnitKey, unit_label
+from socmodel_cli.readers import Table, TableProblem, open_table
+from socmodel_cli.scheme.model import Scheme
+from socmodel_cli.values import CellError, CodeReader, display
+
+RESERVED = ("coder", "code", "value", "scheme_id", "scheme_version")
+
+
+@dataclass
+class FileInfo:
+    path: str
+    format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    layout: str | None = None  # "long" or "wide"
+    coder: str | None = None  # the file-level coder when there is no coder column
+    coder_source: str | None = None  # "column", "option" or "file name"
+    rows: int = 0
+    ratings: int = 0
+    scheme_id: str | None = None
+    scheme_version: str | None = None
+    errors: int = 0
+    warnings: int = 0
+
+
+class ProblemSink:
+    """Keeps the first ``limit`` problems (0 = all) and counts every one."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self.by_kind: Counter[str] = Counter()
+        self.errors = 0
+        self.warnings = 0
+        self.by_file: Counter[tuple[str, Severity]] = Counter()
+
+    def add(self, problem: Problem) -> None:
+        self.by_kind[problem.kind] += 1
+        if problem.is_error:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        self.by_file[(problem.file or "", problem.severity)] += 1
+        if not self.limit or len(self.kept) < self.limit:
+            self.kept.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+
+@dataclass
+class ValidationResult:
+    scheme: Scheme
+    files: list[FileInfo]
+    problems: list[Problem]
+    errors: int
+    warnings: int
+    by_kind: dict[str, int]
+    ratings: Ratings
+    units: int = 0
+    coders: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def shown(self) -> int:
+        return len(self.problems)
+
+    def ok(self, strict: bool = False) -> bool:
+        return self.errors == 0 and not (strict and self.warnings)
+
+    def invalid_files(self) -> list[int]:
+        return [i for i, f in enumerate(self.files) if f.errors]
+
+
+def validate_files(
+    scheme: Scheme,
+    paths: Sequence[str | Path],
+    *,
+    coder: str | None = None,
+    encoding: str | None = None,
+    max_issues: int = 1000,
+) -> ValidationResult:
+    """Read and check every file; raises :class:`InputError` only for unopenable files."""
+    sink = ProblemSink(max_issues)
+    builder = RatingsBuilder(scheme)
+    readers = {c.id: CodeReader(c, scheme.missing_set) for c in scheme.codes}
+    infos: list[FileInfo] = []
+    for path in paths:
+        info = FileInfo(str(path))
+        infos.append(info)
+        file_no = builder.add_file(info.path)
+        before = (sink.errors, sink.warnings)
+        try:
+            table = open_table(path, encoding)
+            _read_table(table, info, file_no, scheme, builder, readers, sink, coder)
+        except TableProblem as exc:
+            sink.add(exc.problem)
+        info.errors = sink.errors - before[0]
+        info.warnings = sink.warnings - before[1]
+    ratings = builder.build()
+    ratings = _duplicates(ratings, sink)
+    sink.extend(_coverage(ratings))
+    for info in infos:
+        info.errors = sink.by_file[(info.path, Severity.ERROR)]
+        info.warnings = sink.by_file[(info.path, Severity.WARNING)]
+    problems = sorted(sink.kept, key=Problem.sort_key)
+    return ValidationResult(
+        scheme=scheme,
+        files=infos,
+        problems=problems,
+        errors=sink.errors,
+        warnings=sink.warnings,
+        by_kind=dict(sorted(sink.by_kind.items())),
+        ratings=ratings,
+        units=len(np.unique(ratings.unit)),
+        coders=tuple(ratings.coders[c] for c in np.unique(ratings.coder)),
+    )
+
+
+@dataclass
+class _Columns:
+    keys: list[int]
+    coder: int | None
+    code: int | None
+    value: int | None
+    scheme_id: int | None
+    scheme_version: int | None
+    codes: dict[int, str]  # wide layout: column -> code id
+
+
+def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
+    file = table.path
+    names = [h.strip().lstrip("\ufeff").strip().lower() for h in table.header]
+    position: dict[str, int] = {}
+    ok = True
+    for i, name in enumerate(names):
+        where: Where = {"file": file, "line": table.header_line, "column": i + 1}
+        if not name:
+            sink.add(
+                error(
+                    "empty-column-name",
+                    "a column has no name; every column needs a header",
+                    **where,
+                )
+            )
+            ok = False
+        elif name in position:
+            sink.add(
+                error(
+                    "duplicate-column",
+                    f"column {name!r} appears twice (first in column {position[name] + 1}); names must be unique",
+                    **where,
+                )
+            )
+            ok = False
+        else:
+            position[name] = i
+    keys = [k.lower() for k in scheme.unit.keys]
+    missing = [k for k in keys if k not in position]
+    if missing:
+        sink.add(
+            error(
+                "missing-key-column",
+                f"no column for unit key(s) {', '.join(missing)}; expected the key columns "
+                f"{', '.join(keys)} (found: {', '.join(n for n in names if n)})",
+                file=file,
+                line=table.header_line,
+                column=1,
+            )
+        )
+        return None
+    long = "code" in position and "value" in position
+    codes: dict[int, str] = {}
+    code_ids = {c.id.lower(): c.id for c in scheme.codes}
+    known = set(keys) | set(RESERVED)
+    for name, i in position.items():
+        if name in known:
+            continue
+        if not long and name in code_ids:
+            codes[i] = code_ids[name]
+            continue
+        expected = sorted(code_ids) if not long else []
+        close = difflib.get_close_matches(name, [*expected, *RESERVED, *keys], n=1, cutoff=0.7)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        what = (
+            "a code of the scheme or a known column" if not long else "a column of the long layout"
+        )
+        sink.add(
+            error(
+                "unknown-column" if long or name in RESERVED else "unknown-code",
+                f"column {name!r} is not {what}{hint}",
+                file=file,
+                line=table.header_line,
+                column=i + 1,
+            )
+        )
+    if not ok:
+        return None  # with duplicate or unnamed columns, which cell holds what is a guess
+    if not long and not codes:
+        hint = (
+            " (for the long layout add 'code' and 'value' columns)"
+            if ("code" in position) != ("value" in position)
+            else ""
+        )
+        sink.add(
+            error(
+                "no-code-columns",
+                f"no column names a code of scheme {scheme.id!r}{hint}; expected one of: {', '.join(sorted(code_ids))}",
+                file=file,
+                line=table.header_line,
+                column=1,
+            )
+        )
+        return None
+    return _Columns(
+        keys=[position[k] for k in keys],
+        coder=position.get("coder"),
+        code=position.get("code") if long else None,
+        value=position.get("value") if long else None,
+        scheme_id=position.get("scheme_id"),
+        scheme_version=position.get("scheme_version"),
+        codes=codes,
+    )
+
+
+def _read_table(
+    table: Table,
+    info: FileInfo,
+    file_no: int,
+    scheme: Scheme,
+    builder: RatingsBuilder,
+    readers: dict[str, CodeReader],
+    sink: ProblemSink,
+    coder_option: str | None,
+) -> None:
+    info.format, info.encoding, info.delimiter = table.format, table.encoding, table.delimiter
+    cols = _header(table, scheme, sink)
+    if cols is None:
+        for _ in table.rows:  # still drain the iterator so the file closes
+            pass
+        return
+    file = table.path
+    info.layout = "long" if cols.code is not None else "wide"
+    file_coder: int | None = None
+    if cols.coder is not None:
+        info.coder_source = "column"
+    else:
+        info.coder = coder_option or Path(file).stem
+        info.coder_source = "option" if coder_option else "file name"
+        file_coder = builder.coder_id(info.coder)
+    width = len(table.header)
+    n_keys = len(scheme.unit.keys)
+    code_index = builder.code_index
+    code_keys = {
+        c.id: tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c)) for c in scheme.codes
+    }
+    code_cols = sorted(cols.codes.items())
+    stated: dict[str, tuple[str, int, int]] = {}
+    rows = 0
+    for line, row in table.rows:
+        cells = row
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        rows += 1
+        if len(cells) != width:
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]
+            elif table.format == "xlsx" and len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            else:
+                sink.add(
+                    error(
+                        "ragged-row",
+                        f"{len(cells)} cells where the header has {width}; the row is skipped "
+                        "(check for a stray delimiter or a missing cell)",
+                        file=file,
+                        line=line,
+                        column=min(len(cells), width) + 1,
+                    )
+                )
+                continue
+        key_cells = [cells[i].strip() for i in cols.keys]
+        for name, col in (("scheme_id", cols.scheme_id), ("scheme_version", cols.scheme_version)):
+            if col is not None and cells[col].strip() and name not in stated:
+                stated[name] = (cells[col].strip(), line, col + 1)
+        if file_coder is None:
+            assert cols.coder is not None
+            coder_name = cells[cols.coder].strip()
+            if not coder_name:
+                sink.add(
+                    error(
+                        "missing-coder",
+                        "the coder cell is empty; every row needs its coder",
+                        file=file,
+                        line=line,
+                        column=cols.coder + 1,
+                    )
+                )
+                continue
+            coder_no = builder.coder_id(coder_name)
+        else:
+            coder_name = info.coder or ""
+            coder_no = file_coder
+        if cols.code is not None:
+            assert cols.value is not None
+            raw_code = cells[cols.code].strip()
+            if raw_code not in code_index:
+                close = difflib.get_close_matches(raw_code, list(code_index), n=1, cutoff=0.7)
+                hint = (
+                    f"; did you mean {close[0]!r}?"
+                    if close
+                    else f"; expected one of: {', '.join(code_index)}"
+                )
+                sink.add(
+                    error(
+                        "unknown-code",
+                        f"{raw_code!r} is not a code of scheme {scheme.id!r}{hint}",
+                        file=file,
+                        line=line,
+                        column=cols.code + 1,
+                        coder=coder_name,
+                        code=raw_code,
+                    )
+                )
+                continue
+            pairs = [(cols.value, raw_code)]
+        else:
+            pairs = code_cols
+        missing_key_reported = False
+        for col, code_id in pairs:
+            raw = cells[col]
+            reader = readers[code_id]
+            value = reader.read(raw)
+            if value is None:
+                continue
+            used = code_keys[code_id]
+            if any(not key_cells[k] for k in used):
+                if not missing_key_reported:
+                    empty = [scheme.unit.keys[k] for k in used if not key_cells[k]]
+                    sink.add(
+                        error(
+                            "missing-unit-key",
+                            f"empty unit key {', '.join(empty)}: the rating of {code_id} cannot be tied to a unit",
+                            file=file,
+                            line=line,
+                            column=cols.keys[used[0]] + 1,
+                            coder=coder_name,
+                            code=code_id,
+                        )
+                    )
+                    missing_key_reported = True
+                continue
+            unit: UnitKey = tuple(key_cells[k] if k in used else None for k in range(n_keys))
+            if isinstance(value, CellError):
+                sink.add(
+                    error(
+                        value.kind,
+                        value.message,
+                        file=file,
+                        line=line,
+                        column=col + 1,
+                        unit=unit_label(unit),
+                        coder=coder_name,
+                        code=code_id,
+                        value=raw.strip(),
+                    )
+                )
+                continue
+            builder.add(
+                code_index[code_id], builder.unit_id(unit), coder_no, value, file_no, line, col + 1
+            )
+            info.ratings += 1
+    info.rows = rows
+    if rows == 0:
+        sink.add(warning("no-rows", "the file has a header but no coded rows", file=file, line=1))
+    _stated_version(scheme, info, stated, sink)
+
+
+def _stated_version(
+    scheme: Scheme, info: FileInfo, stated: dict[str, tuple[str, int, int]], sink: ProblemSink
+) -> None:
+    """Exports may say which scheme (version) they were coded with; check it fits."""
+    file = info.path
+    if "scheme_id" in stated:
+        sid, line, col = stated["scheme_id"]
+        info.scheme_id = sid
+        if sid != scheme.id:
+            sink.add(
+                error(
+                    "wrong-scheme",
+                    f"coded with scheme {sid!r}, but validating against {scheme.id!r}",
+                    file=file,
+                    line=line,
+                    column=col,
+                )
+            )
+    if "scheme_version" not in stated:
+        return
+    version, line, col = stated["scheme_version"]
+    info.scheme_version = version
+    from socmodel_cli.semver import parse_version
+
+    parsed = parse_version(version)
+    current = parse_version(scheme.version)
+    assert current is not None
+    where: Where = {"file": file, "line": line, "column": col}
+    if parsed is None:
+        sink.add(
+            error(
+                "bad-version",
+                f"scheme_version {version!r} is not a semantic version such as 1.0.0",
+                **where,
+            )
+        )
+    elif parsed[0] != current[0]:
+        hint = (
+            f"; bring it forward with `socmodel migrate SCHEME {file} --out DIR`"
+            if parsed[0] < current[0]
+            else "; validate against the newer scheme"
+        )
+        sink.add(
+            error(
+                "incompatible-version",
+                f"coded with {scheme.id} {version}, a different MAJOR version than {scheme.version}{hint}",
+                **where,
+            )
+        )
+    elif parsed[:2] < current[:2]:
+        sink.add(
+            warning(
+                "older-minor-version",
+                f"coded with {scheme.id} {version}, an older MINOR version than {scheme.version}: the file is "
+                "compatible, but values or codes added since were not available to the coder",
+                **where,
+            )
+        )
+    elif parsed[:3] > current[:3]:
+        sink.add(
+            warning(
+                "newer-version",
+                f"coded with {scheme.id} {version}, newer than the scheme file ({scheme.version}); update the scheme",
+                **where,
+            )
+        )
+
+
+def _duplicates(ratings: Ratings, sink: ProblemSink) -> Ratings:
+    """Report the same unit x coder x code rated twice, and keep the first rating."""
+    if len(ratings) < 2:
+        return ratings
+    order = np.lexsort((ratings.line, ratings.file, ratings.coder, ratings.unit, ratings.code))
+    c, u, k = ratings.code[order], ratings.unit[order], ratings.coder[order]
+    same = (c[1:] == c[:-1]) & (u[1:] == u[:-1]) & (k[1:] == k[:-1])
+    if not same.any():
+        return ratings
+    scheme = ratings.scheme
+    drop = np.zeros(len(ratings), dtype=bool)
+    first_of_run = order[:-1].copy()
+    # The first rating of each run is the one that stands; propagate it along runs.
+    for i in range(1, same.size):
+        if same[i] and same[i - 1]:
+            first_of_run[i] = first_of_run[i - 1]
+    for i in np.flatnonzero(same):
+        a, b = int(first_of_run[i]), int(order[i + 1])
+        drop[b] = True
+        code = scheme.codes[int(ratings.code[b])]
+        va, vb = float(ratings.value[a]), float(ratings.value[b])
+        where: Where = {
+            "file": ratings.files[int(ratings.file[b])],
+            "line": int(ratings.line[b]),
+            "column": int(ratings.column[b]),
+            "unit": unit_label(ratings.units[int(ratings.unit[b])]),
+            "coder": ratings.coders[int(ratings.coder[b])],
+            "code": code.id,
+            "value": display(code, vb),
+        }
+        first = f"{ratings.files[int(ratings.file[a])]}:{int(ratings.line[a])}"
+        if va != vb:
+            sink.add(
+                error(
+                    "conflicting-ratings",
+                    f"rated again with a different value ({display(code, va)} at {first}, now {display(code, vb)}); "
+                    "keep one rating per unit, coder and code",
+                    **where,
+                )
+            )
+        elif code.unit_keys is None:
+            # A session-level code repeated on every segment row of a wide sheet is normal.
+            sink.add(
+                warning(
+                    "duplicate-rating",
+                    f"rated twice with the same value (first at {first}); the duplicate is ignored",
+                    **where,
+                )
+            )
+    return ratings.select(~drop)
+
+
+def _coverage(ratings: Ratings) -> Iterable[Problem]:
+    """Warnings about what reliability will be able to use."""
+    scheme = ratings.scheme
+    for code_no, code in enumerate(scheme.codes):
+        mask = ratings.code == code_no
+        if not mask.any():
+            yield warning(
+                "unused-code",
+                f"no file rates {code.id}; its reliability cannot be computed",
+                code=code.id,
+            )
+            continue
+        coders = np.unique(ratings.coder[mask])
+        if coders.size < 2:
+            yield warning(
+                "too-few-coders",
+                f"{code.id} is rated by one coder only ({ratings.coders[int(coders[0])]}); reliability needs two or more",
+                code=code.id,
+            )
+            continue
+        units, counts = np.unique(ratings.unit[mask], return_counts=True)
+        single = units[counts == 1]
+        if single.size:
+            first = int(np.flatnonzero(mask & np.isin(ratings.unit, single))[0])
+            examples = ", ".join(unit_label(ratings.units[int(u)]) for u in single[:3])
+            more = f" and {single.size - 3} more" if single.size > 3 else ""
+            yield warning(
+                "unpairable-units",
+                f"{single.size} of {units.size} units are rated by one coder only for {code.id} "
+                f"({examples}{more}); they add nothing to its reliability",
+                file=ratings.files[int(ratings.file[first])],
+                line=int(ratings.line[first]),
+                column=int(ratings.column[first]),
+                unit=unit_label(ratings.units[int(single[0])]),
+                code=code.id,
+            )

@@ -1,0 +1,131 @@
+"""Reading one cell as a value of one code.
+
+Numeric codes compare numerically (``2``, ``2.0`` and `` 2 `` are the value 2); text
+values compare exactly after trimming. Categorical codes are stored as the index of the
+declared value (its rank, for ordinal codes); interval and ratio codes as the number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from socmodel_cli.scheme.model import Code
+
+# ASCII digits only: Python's float() would also take '１' (full-width) or '1_000', a silent guess.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
+_CACHE_LIMIT = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    kind: str
+    message: str
+
+
+def parse_number(text: str) -> float | CellError:
+    if not _NUMBER.fullmatch(text):
+        if _DECIMAL_COMMA.fullmatch(text):
+            return CellError(
+                "not-a-number",
+                f"{text!r} uses a decimal comma; expected a number with a decimal point (e.g. {text.replace(',', '.')})",
+            )
+        if any(ch.isdigit() for ch in text) and not text.isascii():
+            return CellError(
+                "not-a-number", f"{text!r} contains non-ASCII digits; expected a plain number"
+            )
+        return CellError("not-a-number", f"{text!r} is text where a number is required")
+    number = float(text)
+    if not math.isfinite(number):
+        return CellError("not-finite", f"{text!r} is too large to be a finite number")
+    return number + 0.0  # normalises -0.0 to 0.0
+
+
+class CodeReader:
+    """Turns raw cells into stored values for one code, caching repeated cells."""
+
+    def __init__(self, code: Code, missing: frozenset[str]) -> None:
+        self.code = code
+        self.missing = missing
+        self._cache: dict[str, float | CellError | None] = {}
+        self._by_number: dict[float, int] = {}
+        self._by_text: dict[str, int] = {}
+        for i, v in enumerate(code.values or ()):
+            if isinstance(v.value, str):
+                self._by_text[v.value] = i
+            else:
+                self._by_number[float(v.value)] = i
+        self._index = code.categorical
+
+    def read(self, raw: str) -> float | CellError | None:
+        """The stored value, ``None`` for "not coded", or a :class:`CellError`."""
+        hit = self._cache.get(raw, self)
+        if hit is not self:
+            return hit  # type: ignore[return-value]
+        result = self._read(raw.strip())
+        if len(self._cache) < _CACHE_LIMIT:
+            self._cache[raw] = result
+        return result
+
+    def _read(self, text: str) -> float | CellError | None:
+        if text in self.missing:
+            return None
+        code = self.code
+        if text in self._by_text:
+            return float(self._by_text[text])
+        if not code.numeric and not self._by_number:
+            return CellError(
+                "unknown-value", f"{text!r} is not a value of {code.id}; expected {_allowed(code)}"
+            )
+        number = parse_number(text)
+        if isinstance(number, CellError):
+            if self._by_text or code.values:
+                return CellError(
+                    "unknown-value",
+                    f"{text!r} is not a value of {code.id}; expected {_allowed(code)}",
+                )
+            return number
+        if self._by_number or self._by_text:
+            index = self._by_number.get(number)
+            if index is None:
+                return CellError(
+                    "unknown-value",
+                    f"{text} is not a value of {code.id}; expected {_allowed(code)}",
+                )
+            return float(index) if self._index else number
+        if code.integer and not number.is_integer():
+            return CellError(
+                "not-integer", f"{text} is not a whole number; {code.id} takes integers"
+            )
+        rng = code.range
+        if rng is not None and (
+            (rng.min is not None and number < rng.min) or (rng.max is not None and number > rng.max)
+        ):
+            return CellError("out-of-range", f"{text} is outside {code.id}'s range {_range(code)}")
+        if code.level == "ratio" and number < 0:
+            return CellError(
+                "out-of-range", f"{text} is negative; {code.id} is a ratio code (values >= 0)"
+            )
+        return number
+
+
+def _range(code: Code) -> str:
+    rng = code.range
+    lo = "" if rng is None or rng.min is None else f"{rng.min} <= "
+    hi = "" if rng is None or rng.max is None else f" <= {rng.max}"
+    return f"{lo}x{hi}"
+
+
+def _allowed(code: Code) -> str:
+    shown = [str(v) for v in code.declared[:12]]
+    more = ", ..." if len(code.declared) > 12 else ""
+    return "one of " + ", ".join(shown) + more
+
+
+def display(code: Code, stored: float) -> str:
+    """The stored value as people wrote it: the declared value for categorical codes."""
+    if code.categorical:
+        return str(code.declared[int(stored)])
+    return str(int(stored)) if stored.is_integer() else repr(stored)
