@@ -1,0 +1,113 @@
+"""Quantiles of the normal and Student t distributions, without scipy.
+
+Confidence intervals need two quantiles: the normal one (SAS-style kappa intervals) and
+Student's t with ``n - 1`` degrees of freedom (Gwet's intervals, as irrCAC prints them).
+The t quantile inverts the t distribution function, written through the regularised
+incomplete beta function, by bisection to full double precision.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+_STD_NORMAL = NormalDist()
+
+
+def normal_quantile(p: float) -> float:
+    """The ``p`` quantile of the standard normal distribution (0 < p < 1)."""
+    return _STD_NORMAL.inv_cdf(p)
+
+
+def _beta_continued_fraction(a: float, b: float, x: float) -> float:
+    """Continued fraction for the incomplete beta function (modified Lentz method)."""
+    tiny = 1e-300
+    c = 1.0
+    d = 1.0 - (a + b) * x / (a + 1.0)
+    d = tiny if abs(d) < tiny else d
+    d = 1.0 / d
+    h = d
+    for m in range(1, 10_000):
+        # even step
+        num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        d = 1.0 + num * d
+        d = tiny if abs(d) < tiny else d
+        c = 1.0 + num / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        h *= d * c
+        # odd step
+        num = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+        d = 1.0 + num * d
+        d = tiny if abs(d) < tiny else d
+        c = 1.0 + num / c
+        c = tiny if abs(c) < tiny else c
+        d = 1.0 / d
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < 1e-16:
+            break
+    return h
+
+
+def regularized_beta(a: float, b: float, x: float) -> float:
+    """I_x(a, b), the regularised incomplete beta function."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    front = math.exp(log_front)
+    # The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the
+    # symmetry I_x(a, b) = 1 - I_{1-x}(b, a) on the other side.
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _beta_continued_fraction(a, b, x) / a
+    return 1.0 - front * _beta_continued_fraction(b, a, 1.0 - x) / b
+
+
+def t_cdf(t: float, df: float) -> float:
+    """Distribution function of Student's t with ``df`` degrees of freedom."""
+    if t == 0.0:
+        return 0.5
+    tail = 0.5 * regularized_beta(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t > 0 else tail
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom (0 < p < 1)."""
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p must lie strictly between 0 and 1, got {p}")
+    if df <= 0:
+        raise ValueError(f"degrees of freedom must be positive, got {df}")
+    if p == 0.5:
+        return 0.0
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    lo, hi = 0.0, 1.0
+    while t_cdf(hi, df) < p:
+        hi *= 2.0
+        if hi > 1e300:
+            return hi
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def normal_interval(value: float, se: float, confidence: float) -> tuple[float, float]:
+    """value -/+ z * se, the upper limit capped at 1 (no agreement coefficient exceeds 1)."""
+    z = normal_quantile(0.5 + confidence / 2.0)
+    return (value - z * se, min(1.0, value + z * se))
+
+
+def t_interval(value: float, se: float, df: float, confidence: float) -> tuple[float, float]:
+    """value -/+ t(df) * se, the upper limit capped at 1."""
+    t = t_quantile(0.5 + confidence / 2.0, df)
+    return (value - t * se, min(1.0, value + t * se))

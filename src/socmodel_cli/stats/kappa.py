@@ -1,0 +1,194 @@
+"""Pairwise coefficients from raw ratings: Cohen's kappa (plain and weighted), Scott's pi
+and Light's kappa (the mean of Cohen's kappa over coder pairs).
+
+Cohen, weighted kappa and Scott need exactly two coders and use the units both rated;
+the others are excluded and counted. Categories are the code's declared values, so a
+value nobody used still counts (it sets k and the weights). Interval/ratio codes need
+declared values (``categories``) to be treated as categories; continuous codes give an
+undefined estimate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from socmodel_cli.stats._checks import CategoricalView, FloatArray, categorical_view
+from socmodel_cli.stats.estimate import (
+    FEWER_THAN_TWO,
+    NOT_BOTH,
+    Estimate,
+    nonzero,
+    undefined,
+)
+from socmodel_cli.stats.tables import (
+    cohen_kappa_from_table,
+    contingency_table,
+    scott_pi_from_table,
+)
+from socmodel_cli.stats.weights import agreement_weights
+
+
+def _two_coder_view(
+    name: str,
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None,
+    categories: FloatArray | None,
+) -> tuple[CategoricalView, NDArray[np.float64], dict[str, int]] | Estimate:
+    """The contingency table of a two-coder code, or the undefined estimate explaining why not."""
+    view = categorical_view(ratings, level, n_categories, categories)
+    if isinstance(view, str):
+        return undefined(view)
+    n_coders = view.codes.shape[1]
+    if n_coders < 2:
+        return undefined(f"a single coder: {name} needs two coders")
+    if n_coders > 2:
+        return undefined(
+            f"{name} needs exactly two coders; this code has {n_coders} "
+            "(Light's kappa averages Cohen's kappa over pairs; Fleiss' kappa generalises "
+            "Scott's pi)"
+        )
+    a, b = view.codes[:, 0], view.codes[:, 1]
+    table = contingency_table(a, b, view.k)
+    excluded = nonzero({NOT_BOTH: view.codes.shape[0] - int(table.sum())})
+    return view, table, excluded
+
+
+def _with_exclusions(est: Estimate, excluded: dict[str, int]) -> Estimate:
+    return Estimate(
+        value=est.value,
+        reason=est.reason,
+        se=est.se,
+        ci=est.ci,
+        units_used=est.units_used,
+        units_excluded=excluded,
+    )
+
+
+def cohen_kappa(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None = None,
+    *,
+    categories: FloatArray | None = None,
+    confidence: float = 0.95,
+) -> Estimate:
+    """Cohen's (1960) kappa for exactly two coders, with SAS's ASE and a normal interval.
+
+    kappa = (p_o - p_e) / (1 - p_e), p_o = share of jointly rated units on which the coders
+    agree, p_e = sum_k r_k c_k from each coder's own category shares.
+    """
+    got = _two_coder_view("Cohen's kappa", ratings, level, n_categories, categories)
+    if isinstance(got, Estimate):
+        return got
+    _, table, excluded = got
+    return _with_exclusions(cohen_kappa_from_table(table, confidence=confidence), excluded)
+
+
+def weighted_kappa(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None = None,
+    *,
+    categories: FloatArray | None = None,
+    weights: str = "linear",
+    confidence: float = 0.95,
+) -> Estimate:
+    """Cohen's (1968) weighted kappa over the declared categories, with SAS's ASE.
+
+    Agreement weights: linear w_ij = 1 - |x_i - x_j| / (x_max - x_min), quadratic
+    w_ij = 1 - ((x_i - x_j) / (x_max - x_min))^2, where x are category indices for ordinal
+    codes and the declared numeric values for interval/ratio codes with ``categories``.
+    """
+    if weights not in ("linear", "quadratic"):
+        raise ValueError(f"weights must be 'linear' or 'quadratic', got {weights!r}")
+    if level == "nominal":
+        return undefined(
+            "weighted kappa needs ordered categories; this code is nominal (use Cohen's kappa)"
+        )
+    got = _two_coder_view("weighted kappa", ratings, level, n_categories, categories)
+    if isinstance(got, Estimate):
+        return got
+    view, table, excluded = got
+    w = agreement_weights(weights, view.positions)
+    est = cohen_kappa_from_table(table, w, confidence=confidence)
+    return _with_exclusions(est, excluded)
+
+
+def scott_pi(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None = None,
+    *,
+    categories: FloatArray | None = None,
+) -> Estimate:
+    """Scott's (1955) pi for exactly two coders: chance agreement from pooled margins.
+
+    Fleiss' kappa (:func:`socmodel_cli.stats.chance.fleiss_kappa`) is its generalisation
+    to more coders; on complete two-coder data the two are equal.
+    """
+    got = _two_coder_view("Scott's pi", ratings, level, n_categories, categories)
+    if isinstance(got, Estimate):
+        return got
+    _, table, excluded = got
+    return _with_exclusions(scott_pi_from_table(table), excluded)
+
+
+def light_kappa(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None = None,
+    *,
+    categories: FloatArray | None = None,
+) -> Estimate:
+    """Light's (1971) kappa: the mean of Cohen's kappa over coder pairs.
+
+    Each pair uses the units both coders rated. Pairs that share no unit, or whose kappa is
+    undefined (e.g. no variation), are left out of the mean and counted in ``reason``.
+    """
+    view = categorical_view(ratings, level, n_categories, categories)
+    if isinstance(view, str):
+        return undefined(view)
+    codes = view.codes
+    n_units, n_coders = codes.shape
+    if n_coders < 2:
+        return undefined("a single coder: Light's kappa needs at least two coders")
+    rated = codes >= 0
+    excluded = nonzero({FEWER_THAN_TWO: int((rated.sum(axis=1) < 2).sum())})
+    kappas: list[float] = []
+    used = np.zeros(n_units, dtype=bool)
+    no_shared = 0
+    undefined_pairs = 0
+    for a in range(n_coders):
+        for b in range(a + 1, n_coders):
+            table = contingency_table(codes[:, a], codes[:, b], view.k)
+            if table.sum() == 0:
+                no_shared += 1
+                continue
+            est = cohen_kappa_from_table(table)
+            if est.value is None:
+                undefined_pairs += 1
+                continue
+            kappas.append(est.value)
+            used |= rated[:, a] & rated[:, b]
+    n_pairs = n_coders * (n_coders - 1) // 2
+    notes = []
+    if no_shared:
+        notes.append(f"{no_shared} shared no unit")
+    if undefined_pairs:
+        notes.append(f"{undefined_pairs} had undefined kappa (no variation)")
+    if not kappas:
+        why = "; ".join(notes) if notes else "no coder pair could be compared"
+        return undefined(
+            f"no coder pair has a defined Cohen's kappa ({why})", units_excluded=excluded
+        )
+    note = None
+    if notes:
+        note = f"mean over {len(kappas)} of {n_pairs} coder pairs; " + "; ".join(notes)
+    return Estimate(
+        value=float(np.mean(kappas)),
+        reason=note,
+        units_used=int(used.sum()),
+        units_excluded=excluded,
+    )

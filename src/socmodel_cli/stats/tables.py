@@ -1,0 +1,140 @@
+"""Two-coder coefficients from a ``k x k`` contingency table (coder A rows, coder B columns).
+
+With cell proportions p_ij = n_ij / n, row margins r_i, column margins c_j and agreement
+weights w_ij (identity for unweighted coefficients):
+
+    p_o = sum_ij w_ij p_ij
+    Cohen:  p_e = sum_ij w_ij r_i c_j
+    Scott:  p_e = sum_k pi_k^2,  pi_k = (r_k + c_k) / 2
+    Gwet:   p_e = T_w / (k (k - 1)) * sum_k pi_k (1 - pi_k),  T_w = sum_ij w_ij
+    coefficient = (p_o - p_e) / (1 - p_e)
+
+Standard errors: Cohen's (weighted) kappa uses the large-sample variance of Fleiss,
+Cohen & Everitt (1969) as SAS PROC FREQ prints it ("ASE"), with a normal interval; Gwet's
+AC1/AC2 uses Gwet's (2008, 2014) two-rater variance with a Student t interval on
+``n - 1`` degrees of freedom (as irrCAC's table module reports it). Upper limits are
+capped at 1, the largest value a coefficient can take.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from socmodel_cli.stats._checks import FloatArray, IntArray
+from socmodel_cli.stats.distributions import normal_interval, t_interval
+from socmodel_cli.stats.estimate import Estimate, undefined
+
+# 1 - p_e below this means chance agreement is (numerically) perfect: undefined.
+_DEGENERATE = 1e-12
+
+
+def contingency_table(a: IntArray, b: IntArray, k: int) -> FloatArray:
+    """Counts of (a, b) category pairs over units both coders rated (-1 = not coded)."""
+    both = (a >= 0) & (b >= 0)
+    flat = np.bincount(a[both] * k + b[both], minlength=k * k)
+    return flat.reshape(k, k).astype(np.float64)
+
+
+def _as_table(table: ArrayLike) -> FloatArray:
+    t = np.asarray(table, dtype=np.float64)
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise ValueError(f"a contingency table must be square, got shape {t.shape}")
+    if (t < 0).any() or not np.isfinite(t).all():
+        raise ValueError("a contingency table holds non-negative finite counts")
+    return t
+
+
+def _no_variation(table: FloatArray) -> str:
+    used = np.flatnonzero(table.sum(axis=0) + table.sum(axis=1))
+    if used.size == 1:
+        return f"no variation: both coders gave every unit category {int(used[0])}"
+    return "no variation: chance agreement is perfect"
+
+
+def cohen_kappa_from_table(
+    table: ArrayLike,
+    weights: FloatArray | None = None,
+    *,
+    confidence: float = 0.95,
+) -> Estimate:
+    """Cohen's kappa (weighted if agreement ``weights`` are given) with SAS's ASE.
+
+    var = [sum_ij p_ij (w_ij - (wr_i + wc_j)(1 - kappa))^2 - (kappa - p_e (1 - kappa))^2]
+          / (n (1 - p_e)^2),  wr_i = sum_j c_j w_ij,  wc_j = sum_i r_i w_ij.
+    """
+    t = _as_table(table)
+    k = t.shape[0]
+    w = np.eye(k) if weights is None else np.asarray(weights, dtype=np.float64)
+    n = float(t.sum())
+    if n == 0:
+        return undefined("nothing pairable: no unit was rated by both coders")
+    p = t / n
+    r = p.sum(axis=1)
+    c = p.sum(axis=0)
+    po = float((w * p).sum())
+    pe = float((w * np.outer(r, c)).sum())
+    if 1.0 - pe <= _DEGENERATE:
+        return undefined(_no_variation(t), units_used=int(n))
+    kappa = (po - pe) / (1.0 - pe)
+    wr = w @ c
+    wc = r @ w
+    inner = (p * (w - (wr[:, None] + wc[None, :]) * (1.0 - kappa)) ** 2).sum()
+    var = (inner - (kappa - pe * (1.0 - kappa)) ** 2) / (n * (1.0 - pe) ** 2)
+    se = math.sqrt(max(float(var), 0.0))
+    return Estimate(
+        value=kappa, se=se, ci=normal_interval(kappa, se, confidence), units_used=int(n)
+    )
+
+
+def scott_pi_from_table(table: ArrayLike) -> Estimate:
+    """Scott's (1955) pi: chance agreement from the pooled margins of the two coders."""
+    t = _as_table(table)
+    n = float(t.sum())
+    if n == 0:
+        return undefined("nothing pairable: no unit was rated by both coders")
+    p = t / n
+    pi = (p.sum(axis=0) + p.sum(axis=1)) / 2.0
+    pe = float((pi**2).sum())
+    if 1.0 - pe <= _DEGENERATE:
+        return undefined(_no_variation(t), units_used=int(n))
+    return Estimate(value=(float(np.trace(p)) - pe) / (1.0 - pe), units_used=int(n))
+
+
+def gwet_from_table(
+    table: ArrayLike,
+    weights: FloatArray | None = None,
+    *,
+    confidence: float = 0.95,
+) -> Estimate:
+    """Gwet's AC1 (AC2 with ``weights``) for two coders, with Gwet's two-rater variance.
+
+    var = [sum_kl p_kl (w_kl - 2 (1 - AC) T_w (1 - (pi_k + pi_l) / 2) / (k (k - 1)))^2
+           - (p_o - 2 (1 - AC) p_e)^2] / (n (1 - p_e)^2)
+    This divides by n where the many-coder formula (``gwet_ac1``) divides by n - 1; on
+    complete two-coder data the two standard errors differ by the factor sqrt(n / (n - 1)).
+    """
+    t = _as_table(table)
+    k = t.shape[0]
+    if k < 2:
+        return undefined("only one declared category: Gwet's AC1 needs at least two")
+    w = np.eye(k) if weights is None else np.asarray(weights, dtype=np.float64)
+    n = float(t.sum())
+    if n == 0:
+        return undefined("nothing pairable: no unit was rated by both coders")
+    p = t / n
+    pi = (p.sum(axis=0) + p.sum(axis=1)) / 2.0
+    tw = float(w.sum())
+    scale = tw / (k * (k - 1))
+    po = float((w * p).sum())
+    pe = scale * float((pi * (1.0 - pi)).sum())
+    if 1.0 - pe <= _DEGENERATE:
+        return undefined("chance agreement is perfect under these weights", units_used=int(n))
+    ac = (po - pe) / (1.0 - pe)
+    term = w - 2.0 * (1.0 - ac) * scale * (1.0 - (pi[:, None] + pi[None, :]) / 2.0)
+    var = ((p * term**2).sum() - (po - 2.0 * (1.0 - ac) * pe) ** 2) / (n * (1.0 - pe) ** 2)
+    se = math.sqrt(max(float(var), 0.0))
+    ci = t_interval(ac, se, n - 1.0, confidence) if n > 1 else None
+    return Estimate(value=ac, se=se, ci=ci, units_used=int(n))
