@@ -44,8 +44,16 @@ class Problem:
                 parts.append(str(self.column))
         return ":".join(parts)
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.file or "", self.line or 0, self.column or 0, self.kind)
+    def sort_key(self) -> tuple[bool, str, int, int, str, str]:
+        # Located problems in file order first; problems about the whole set (no file) last.
+        return (
+            self.file is None,
+            self.file or "",
+            self.line or 0,
+            self.column or 0,
+            self.kind,
+            self.code or "",
+        )
 
     def render(self) -> str:
         """One line: ``file:line:column: severity[kind]: message``."""

@@ -64,20 +64,24 @@ def open_xlsx(path: Path) -> Table:
     import openpyxl
 
     file = str(path)
+    handle = path.open("rb")  # a file object: openpyxl would refuse a workbook named .csv
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
+        handle.close()
         raise TableProblem(
             error("broken-xlsx", f"not a readable xlsx workbook: {exc}", file=file)
         ) from None
     ws = wb.worksheets[0] if wb.worksheets else None
     if ws is None:
         wb.close()
+        handle.close()
         raise TableProblem(error("empty-file", "the workbook has no worksheet", file=file))
     it = ws.iter_rows(values_only=True)
     header_row = next(it, None)
     if header_row is None or all(v is None for v in header_row):
         wb.close()
+        handle.close()
         raise TableProblem(
             error(
                 "empty-file",
@@ -102,5 +106,6 @@ def open_xlsx(path: Path) -> Table:
                 yield line, cells
         finally:
             wb.close()
+            handle.close()
 
     return Table(file, "xlsx", None, None, header, rows())

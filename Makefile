@@ -1,0 +1,39 @@
+# One command for each thing people do. `make setup` first (or let the others do it).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SCHEME := schemes/socialization-to-the-model.yaml
+EXPORTS := examples/alice.csv examples/ben.csv examples/chloe.csv
+
+.PHONY: setup demo test test-fast lint typecheck check bench fuzz clean
+
+$(BIN)/socmodel: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/socmodel ## create .venv and install socmodel with test and dev tools
+
+demo: $(BIN)/socmodel ## the main job: validate and compute reliability on the bundled scheme and examples
+	$(BIN)/socmodel scheme check $(SCHEME)
+	$(BIN)/socmodel validate $(SCHEME) $(EXPORTS)
+	$(BIN)/socmodel reliability $(SCHEME) $(EXPORTS) || test $$? -eq 1
+
+test: $(BIN)/socmodel ## the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(BIN)/socmodel
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/socmodel
+	$(BIN)/mypy
+
+check: lint typecheck test ## everything CI checks
+
+bench: $(BIN)/socmodel ## benchmarks; figures go in benchmarks/README.md
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

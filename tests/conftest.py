@@ -1,0 +1,101 @@
+"""Shared test helpers: run the real CLI entry point in-process and always check its exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import chdir
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socmodel_cli.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEME = ROOT / "schemes" / "socialization-to-the-model.yaml"
+EXAMPLES = ROOT / "examples"
+EXPORTS = [EXAMPLES / "alice.csv", EXAMPLES / "ben.csv", EXAMPLES / "chloe.csv"]
+REFERENCE = ROOT.parent / "shared" / "reference" / "published_vectors.json"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """``cli(*args, exit=N)`` runs ``socmodel args`` and asserts the exit code."""
+
+    def run(*args: str | os.PathLike[str], exit: int, cwd: Path | None = None) -> Run:
+        capsys.readouterr()
+        with chdir(cwd or Path.cwd()):
+            try:
+                main([str(a) for a in args])
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else 1
+            else:  # pragma: no cover - main always exits
+                code = -1
+        out, err = capsys.readouterr()
+        assert code == exit, f"exit {code} != {exit}\n--- stdout\n{out}\n--- stderr\n{err}"
+        return Run(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """``write(name, text_or_bytes)`` creates a file under a temporary folder."""
+
+    def make(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    yield make
+
+
+MINI_SCHEME = """\
+id: mini
+version: 1.2.0
+title: Mini
+unit:
+  name: segment
+  keys: [session, segment]
+codes:
+  - id: conc
+    label: Concordance
+    level: ordinal
+    values: [0, 1, 2, 3]
+  - id: count
+    label: Count
+    level: ratio
+    integer: true
+    range: {min: 0, max: 10}
+  - id: kind
+    label: Kind
+    level: nominal
+    values: [explain, link, plan]
+  - id: goals
+    label: Goal agreement
+    level: ordinal
+    unit_keys: [session]
+    values: [1, 2, 3, 4, 5]
+"""
+
+
+@pytest.fixture
+def mini(write: Callable[..., Path]) -> Path:
+    return write("mini.yaml", MINI_SCHEME)
