@@ -1,0 +1,46 @@
+"""Per-code inter-coder reliability: pure numpy, no I/O.
+
+Every coefficient takes one code's ratings as a float64 array ``(n_units, n_coders)``
+with NaN for "not coded" and returns an :class:`Estimate`; undefined results carry
+``value=None`` and a plain-language ``reason``. See ``docs/statistics.md``.
+"""
+
+from socmodel_cli.stats.agreement import percent_agreement
+from socmodel_cli.stats.alpha import alpha
+from socmodel_cli.stats.bootstrap import BootstrapResult, bootstrap_alpha, kalpha_bootstrap
+from socmodel_cli.stats.chance import (
+    brennan_prediger,
+    fleiss_kappa,
+    fleiss_kappa_from_counts,
+    gwet_ac1,
+    gwet_ac2,
+)
+from socmodel_cli.stats.estimate import Estimate, Level
+from socmodel_cli.stats.kappa import cohen_kappa, light_kappa, scott_pi, weighted_kappa
+from socmodel_cli.stats.tables import (
+    cohen_kappa_from_table,
+    gwet_from_table,
+    scott_pi_from_table,
+)
+
+__all__ = [
+    "BootstrapResult",
+    "Estimate",
+    "Level",
+    "alpha",
+    "bootstrap_alpha",
+    "brennan_prediger",
+    "cohen_kappa",
+    "cohen_kappa_from_table",
+    "fleiss_kappa",
+    "fleiss_kappa_from_counts",
+    "gwet_ac1",
+    "gwet_ac2",
+    "gwet_from_table",
+    "kalpha_bootstrap",
+    "light_kappa",
+    "percent_agreement",
+    "scott_pi",
+    "scott_pi_from_table",
+    "weighted_kappa",
+]
