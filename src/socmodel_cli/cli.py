@@ -122,6 +122,160 @@ def validate(
     raise typer.Exit(0 if result.ok(strict) else 1)
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class BootstrapChoice(StrEnum):
+    units = "units"
+    kalpha = "kalpha"
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+
+
+def _emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from socmodel_cli.fileout import write_atomic
+
+    write_atomic(output, text, inputs=inputs, force=force)
+
+
+def _validated(
+    scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
+) -> object:
+    """Validate before computing; invalid files stop the run (exit 2) unless skipped."""
+    from socmodel_cli.errors import InputError
+    from socmodel_cli.scheme import load_scheme
+    from socmodel_cli.validation import validate_files
+
+    loaded = load_scheme(scheme)
+    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
+    if not checked.errors:
+        return checked.ratings
+    errors = [p for p in checked.problems if p.is_error]
+    bad = checked.invalid_files()
+    if not skip_invalid:
+        raise InputError(
+            f"{checked.errors} error(s) in {len(bad) or 'the'} coder file(s); fix them (see `socmodel validate`) "
+            "or pass --skip-invalid to leave those files out",
+            errors[:50],
+        )
+    for i in bad:
+        typer.echo(
+            f"socmodel: skipping invalid file {checked.files[i].path} ({checked.files[i].errors} error(s))",
+            err=True,
+        )
+    if len(bad) == len(checked.files):
+        raise InputError("every file is invalid; nothing left to compute on", errors[:50])
+    return checked.ratings.without_files(bad)
+
+
+@app.command()
+def reliability(
+    scheme: SchemeArg,
+    files: FilesArg,
+    code: Annotated[
+        list[str] | None, typer.Option("--code", help="Only this code (repeatable).")
+    ] = None,
+    min_alpha: Annotated[
+        float | None,
+        typer.Option(
+            "--min-alpha", min=0.0, max=1.0, help="Threshold for every code (overrides the scheme)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.text,
+    replicates: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap", min=0, help="Bootstrap replicates for alpha's interval (0 = none)."
+        ),
+    ] = 2000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the bootstrap (same seed, same interval).")
+    ] = 20110221,
+    ci: Annotated[
+        float, typer.Option("--ci", min=0.5, max=0.999, help="Confidence level of intervals.")
+    ] = 0.95,
+    method: Annotated[
+        BootstrapChoice,
+        typer.Option(
+            "--bootstrap-method",
+            help="units: resample units (default); kalpha: Hayes' KALPHA algorithm.",
+        ),
+    ] = BootstrapChoice.units,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Leave out files that do not validate instead of stopping."
+        ),
+    ] = False,
+    coder: CoderOpt = None,
+    encoding: EncodingOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Per-code reliability: Krippendorff's alpha with a bootstrap interval, the kappa family, AC1.
+
+    Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
+    """
+    from socmodel_cli.ratings import Ratings
+    from socmodel_cli.reliability import Options, compute_reliability
+
+    if output is not None:
+        from socmodel_cli.fileout import check_target
+
+        check_target(output, [scheme, *files], force=force)
+    ratings = _validated(scheme, files, coder, encoding, skip_invalid)
+    assert isinstance(ratings, Ratings)
+    options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value)
+    result = compute_reliability(ratings, options)
+    if output_format is ReportFormat.json:
+        from socmodel_cli.report.jsonout import dumps
+        from socmodel_cli.report.reliability_dict import reliability_dict
+
+        _emit(dumps(reliability_dict(result)), output, [scheme, *files], force)
+    elif output_format is ReportFormat.csv:
+        from socmodel_cli.report.reliability_table import csv_text
+
+        _emit(csv_text(result), output, [scheme, *files], force)
+    elif output_format is ReportFormat.markdown:
+        from socmodel_cli.report.reliability_table import markdown
+
+        _emit(markdown(result), output, [scheme, *files], force)
+    else:
+        from socmodel_cli.report.console import make_console
+        from socmodel_cli.report.reliability_text import render_reliability
+
+        if output is not None:
+            import io
+
+            from rich.console import Console
+
+            buffer = io.StringIO()
+            render_reliability(
+                result, Console(file=buffer, width=120, no_color=True, highlight=False), quiet=quiet
+            )
+            _emit(buffer.getvalue(), output, [scheme, *files], force)
+        else:
+            render_reliability(result, make_console(), quiet=quiet)
+    raise typer.Exit(0 if result.ok else 1)
+
+
 @scheme_app.command("check")
 def scheme_check(
     scheme: SchemeArg,
