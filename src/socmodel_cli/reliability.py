@@ -15,10 +15,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from socmodel_cli import stats
 from socmodel_cli.errors import SchemeError, UsageError
 from socmodel_cli.ratings import CodeMatrix, Ratings
 from socmodel_cli.scheme.model import Code, Scheme
-from socmodel_cli import stats
 from socmodel_cli.stats import BootstrapResult, Estimate
 
 Status = Literal["pass", "fail", "undefined"]
@@ -114,7 +114,6 @@ def code_reliability(
         )
     two = n_coders == 2
     ordered = code.ordered
-    kw = {"categories": cats}
     result = CodeReliability(
         code=code,
         threshold=threshold,
@@ -125,19 +124,21 @@ def code_reliability(
         alpha=a,
         bootstrap=boot,
         percent_agreement=stats.percent_agreement(x),
-        cohen_kappa=stats.cohen_kappa(x, level, k, **kw) if two else None,
-        weighted_kappa_linear=stats.weighted_kappa(x, level, k, weights="linear", **kw)
+        cohen_kappa=stats.cohen_kappa(x, level, k, categories=cats) if two else None,
+        weighted_kappa_linear=stats.weighted_kappa(x, level, k, weights="linear", categories=cats)
         if two and ordered
         else None,
-        weighted_kappa_quadratic=stats.weighted_kappa(x, level, k, weights="quadratic", **kw)
+        weighted_kappa_quadratic=stats.weighted_kappa(
+            x, level, k, weights="quadratic", categories=cats
+        )
         if two and ordered
         else None,
-        fleiss_kappa=stats.fleiss_kappa(x, level, k, **kw),
-        light_kappa=stats.light_kappa(x, level, k, **kw) if n_coders > 2 else None,
-        scott_pi=stats.scott_pi(x, level, k, **kw) if two else None,
-        brennan_prediger=stats.brennan_prediger(x, level, k, **kw),
-        ac1=stats.gwet_ac1(x, level, k, **kw),
-        ac2=stats.gwet_ac2(x, level, k, **kw) if ordered else None,
+        fleiss_kappa=stats.fleiss_kappa(x, level, k, categories=cats),
+        light_kappa=stats.light_kappa(x, level, k, categories=cats) if n_coders > 2 else None,
+        scott_pi=stats.scott_pi(x, level, k, categories=cats) if two else None,
+        brennan_prediger=stats.brennan_prediger(x, level, k, categories=cats),
+        ac1=stats.gwet_ac1(x, level, k, categories=cats),
+        ac2=stats.gwet_ac2(x, level, k, categories=cats) if ordered else None,
         status="undefined",
         reason="",
     )
