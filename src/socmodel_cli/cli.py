@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from socmodel_cli import __version__
-from socmodel_cli.errors import SocmodelError, UsageError
+from socmodel_cli.cli_common import (
+    BootstrapChoice,
+    CoderOpt,
+    EncodingOpt,
+    FilesArg,
+    ForceOpt,
+    OutputOpt,
+    QuietOpt,
+    ReportFormat,
+    SchemeArg,
+    TextOrJson,
+    check_codes,
+    emit,
+    validated_ratings,
+)
+from socmodel_cli.errors import SocmodelError
 
 app = typer.Typer(
     name="socmodel",
@@ -31,37 +44,6 @@ scheme_app = typer.Typer(
     help="Check, show and describe coding schemes.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(scheme_app, name="scheme")
-
-
-class TextOrJson(StrEnum):
-    text = "text"
-    json = "json"
-
-
-SchemeArg = Annotated[
-    Path, typer.Argument(help="The coding scheme (YAML).", show_default=False, metavar="SCHEME")
-]
-FilesArg = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE..."
-    ),
-]
-CoderOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--coder", help="Coder for files without a coder column (default: each file's name)."
-    ),
-]
-EncodingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding", help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured)."
-    ),
-]
-QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Only the verdict line (text output).")
-]
 
 
 def _version(value: bool) -> None:
@@ -122,66 +104,6 @@ def validate(
     raise typer.Exit(0 if result.ok(strict) else 1)
 
 
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-class BootstrapChoice(StrEnum):
-    units = "units"
-    kalpha = "kalpha"
-
-
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
-    ),
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
-
-
-def _emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from socmodel_cli.fileout import write_atomic
-
-    write_atomic(output, text, inputs=inputs, force=force)
-
-
-def _validated(
-    scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
-) -> object:
-    """Validate before computing; invalid files stop the run (exit 2) unless skipped."""
-    from socmodel_cli.errors import InputError
-    from socmodel_cli.scheme import load_scheme
-    from socmodel_cli.validation import validate_files
-
-    loaded = load_scheme(scheme)
-    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
-    if not checked.errors:
-        return checked.ratings
-    errors = [p for p in checked.problems if p.is_error]
-    bad = checked.invalid_files()
-    if not skip_invalid:
-        raise InputError(
-            f"{checked.errors} error(s) in {len(bad) or 'the'} coder file(s); fix them (see `socmodel validate`) "
-            "or pass --skip-invalid to leave those files out",
-            errors[:50],
-        )
-    for i in bad:
-        typer.echo(
-            f"socmodel: skipping invalid file {checked.files[i].path} ({checked.files[i].errors} error(s))",
-            err=True,
-        )
-    if len(bad) == len(checked.files):
-        raise InputError("every file is invalid; nothing left to compute on", errors[:50])
-    return checked.ratings.without_files(bad)
-
-
 @app.command()
 def reliability(
     scheme: SchemeArg,
@@ -240,7 +162,7 @@ def reliability(
         from socmodel_cli.fileout import check_target
 
         check_target(output, [scheme, *files], force=force)
-    ratings = _validated(scheme, files, coder, encoding, skip_invalid)
+    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
     assert isinstance(ratings, Ratings)
     options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value)
     result = compute_reliability(ratings, options)
@@ -248,15 +170,15 @@ def reliability(
         from socmodel_cli.report.jsonout import dumps
         from socmodel_cli.report.reliability_dict import reliability_dict
 
-        _emit(dumps(reliability_dict(result)), output, [scheme, *files], force)
+        emit(dumps(reliability_dict(result)), output, [scheme, *files], force)
     elif output_format is ReportFormat.csv:
         from socmodel_cli.report.reliability_table import csv_text
 
-        _emit(csv_text(result), output, [scheme, *files], force)
+        emit(csv_text(result), output, [scheme, *files], force)
     elif output_format is ReportFormat.markdown:
         from socmodel_cli.report.reliability_table import markdown
 
-        _emit(markdown(result), output, [scheme, *files], force)
+        emit(markdown(result), output, [scheme, *files], force)
     else:
         from socmodel_cli.report.console import make_console
         from socmodel_cli.report.reliability_text import render_reliability
@@ -270,7 +192,7 @@ def reliability(
             render_reliability(
                 result, Console(file=buffer, width=120, no_color=True, highlight=False), quiet=quiet
             )
-            _emit(buffer.getvalue(), output, [scheme, *files], force)
+            emit(buffer.getvalue(), output, [scheme, *files], force)
         else:
             render_reliability(result, make_console(), quiet=quiet)
     raise typer.Exit(0 if result.ok else 1)
@@ -332,7 +254,7 @@ def scheme_show(
     from socmodel_cli.scheme import load_scheme
 
     loaded = load_scheme(scheme)
-    _check_codes(loaded.code_map, code)
+    check_codes(loaded.code_map, code)
     render_codebook(loaded, make_console(), codes=code)
 
 
@@ -343,15 +265,6 @@ def scheme_json_schema() -> None:
     from socmodel_cli.scheme.jsonschema import scheme_json_schema as build
 
     sys.stdout.write(dumps(build()))
-
-
-def _check_codes(known: object, wanted: list[str] | None) -> None:
-    assert isinstance(known, dict)
-    unknown = [c for c in wanted or () if c not in known]
-    if unknown:
-        raise UsageError(
-            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(known)}"
-        )
 
 
 def _report_error(exc: SocmodelError) -> None:

@@ -1,0 +1,116 @@
+"""Pieces shared by the CLI's command modules: option types, output, validation gate.
+
+Like :mod:`socmodel_cli.cli`, this imports only the standard library and typer at module
+level so that ``socmodel --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socmodel_cli.errors import UsageError
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+SchemeArg = Annotated[
+    Path, typer.Argument(help="The coding scheme (YAML).", show_default=False, metavar="SCHEME")
+]
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE..."
+    ),
+]
+CoderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coder", help="Coder for files without a coder column (default: each file's name)."
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured)."
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Only the verdict line (text output).")
+]
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class BootstrapChoice(StrEnum):
+    units = "units"
+    kalpha = "kalpha"
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+
+
+def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from socmodel_cli.fileout import write_atomic
+
+    write_atomic(output, text, inputs=inputs, force=force)
+
+
+def validated_ratings(
+    scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
+) -> object:
+    """Validate before computing; invalid files stop the run (exit 2) unless skipped."""
+    from socmodel_cli.errors import InputError
+    from socmodel_cli.scheme import load_scheme
+    from socmodel_cli.validation import validate_files
+
+    loaded = load_scheme(scheme)
+    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
+    if not checked.errors:
+        return checked.ratings
+    errors = [p for p in checked.problems if p.is_error]
+    bad = checked.invalid_files()
+    if not skip_invalid:
+        raise InputError(
+            f"{checked.errors} error(s) in {len(bad) or 'the'} coder file(s); fix them (see `socmodel validate`) "
+            "or pass --skip-invalid to leave those files out",
+            errors[:50],
+        )
+    for i in bad:
+        typer.echo(
+            f"socmodel: skipping invalid file {checked.files[i].path} ({checked.files[i].errors} error(s))",
+            err=True,
+        )
+    if len(bad) == len(checked.files):
+        raise InputError("every file is invalid; nothing left to compute on", errors[:50])
+    return checked.ratings.without_files(bad)
+
+
+def check_codes(known: object, wanted: list[str] | None) -> None:
+    assert isinstance(known, dict)
+    unknown = [c for c in wanted or () if c not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(known)}"
+        )
