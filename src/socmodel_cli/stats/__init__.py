@@ -19,6 +19,7 @@ from socmodel_cli.stats.estimate import Estimate, Level
 from socmodel_cli.stats.kappa import cohen_kappa, light_kappa, scott_pi, weighted_kappa
 from socmodel_cli.stats.tables import (
     cohen_kappa_from_table,
+    cohen_kappa_null_se,
     gwet_from_table,
     scott_pi_from_table,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "brennan_prediger",
     "cohen_kappa",
     "cohen_kappa_from_table",
+    "cohen_kappa_null_se",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "gwet_ac1",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from socmodel_cli.stats._checks import FloatArray, IntArray
 from socmodel_cli.stats.distributions import normal_interval, t_interval
@@ -87,6 +87,33 @@ def cohen_kappa_from_table(
     return Estimate(
         value=kappa, se=se, ci=normal_interval(kappa, se, confidence), units_used=int(n)
     )
+
+
+def cohen_kappa_null_se(
+    table: ArrayLike, weights: NDArray[np.float64] | None = None
+) -> float | None:
+    """Standard error of (weighted) kappa under H0: kappa = 0 (SAS's "ASE under H0").
+
+    var0 = [sum_ij r_i c_j (w_ij - (wr_i + wc_j))^2 - p_e^2] / (n (1 - p_e)^2); the test
+    statistic is z = kappa / se0. ``None`` when kappa itself is undefined.
+    """
+    t = _as_table(table)
+    k = t.shape[0]
+    w = np.eye(k) if weights is None else np.asarray(weights, dtype=np.float64)
+    n = float(t.sum())
+    if n == 0:
+        return None
+    p = t / n
+    r = p.sum(axis=1)
+    c = p.sum(axis=0)
+    pe = float((w * np.outer(r, c)).sum())
+    if 1.0 - pe <= _DEGENERATE:
+        return None
+    wr = w @ c
+    wc = r @ w
+    inner = (np.outer(r, c) * (w - (wr[:, None] + wc[None, :])) ** 2).sum()
+    var0 = (float(inner) - pe**2) / (n * (1.0 - pe) ** 2)
+    return math.sqrt(max(var0, 0.0))
 
 
 def scott_pi_from_table(table: ArrayLike) -> Estimate:
