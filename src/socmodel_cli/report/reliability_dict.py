@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from socmodel_cli.reliability import CodeReliability, ReliabilityResult
+from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
 from socmodel_cli.report.jsonout import JSON_VERSION
 from socmodel_cli.stats.estimate import Estimate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from socmodel_cli.reliability import CodeReliability, ReliabilityResult
+from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
 from socmodel_cli.stats.estimate import Estimate
 
 COLUMNS = ("code", "level", "units", "coders", "alpha [CI]", "kappa", "AC1", "agree", "status")

@@ -6,7 +6,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from socmodel_cli.reliability import ReliabilityResult
+from socmodel_cli.code_reliability import ReliabilityResult
 from socmodel_cli.report.console import safe
 from socmodel_cli.report.reliability_table import COLUMNS, legend, row
 
