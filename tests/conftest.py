@@ -64,7 +64,7 @@ def write(tmp_path: Path) -> Iterator[Callable[..., Path]]:
             path.write_text(content, encoding="utf-8")
         return path
 
-    yield make
+    return make
 
 
 MINI_SCHEME = """\

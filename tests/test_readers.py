@@ -106,7 +106,7 @@ def test_xlsx_is_read_with_typed_cells(tmp_path: Path, mini: Path) -> None:
 def test_renamed_csv_is_not_an_xlsx(write: Callable[..., Path]) -> None:
     from socmodel_cli.errors import InputError
 
-    with pytest.raises(InputError, match="rename it to .csv"):
+    with pytest.raises(InputError, match=r"rename it to \.csv"):
         open_table(write("fake.xlsx", "session,segment\nS1,1\n"))
 
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import MINI_SCHEME, SCHEME
 
 from socmodel_cli.errors import SchemeError
 from socmodel_cli.scheme import load_scheme, load_scheme_text
 from socmodel_cli.scheme.jsonschema import scheme_json_schema
-from tests.conftest import MINI_SCHEME, SCHEME
 
 
 def problems_of(text: str) -> list[tuple[str, int | None, int | None, str | None]]:

@@ -25,7 +25,7 @@ DEFINITIONS = {
 
 
 def _num(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 6)
+    return None if x is None else float(x)
 
 
 def estimate_dict(e: Estimate | None) -> dict[str, Any] | None:

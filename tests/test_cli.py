@@ -1,0 +1,289 @@
+"""The CLI contract: exit codes, one JSON document on stdout, parity with the library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLES, EXPORTS, ROOT, SCHEME, Run
+
+from socmodel_cli.code_reliability import DEFAULT_SEED, Options, compute_reliability
+from socmodel_cli.report.reliability_dict import reliability_dict
+from socmodel_cli.report.validation_dict import validation_dict
+from socmodel_cli.scheme import load_scheme
+from socmodel_cli.validation import validate_files
+
+FLAWED = EXAMPLES / "flawed" / "dana.csv"
+ISSUE_KEYS = {
+    "kind",
+    "severity",
+    "file",
+    "line",
+    "column",
+    "message",
+    "unit",
+    "coder",
+    "code",
+    "value",
+}
+CODE_KEYS = {
+    "code", "level", "units", "pairable_units", "coders", "pairable_values", "alpha", "alpha_ci",
+    "q_below_threshold", "percent_agreement", "cohen_kappa", "weighted_kappa", "fleiss_kappa",
+    "light_kappa", "scott_pi", "brennan_prediger", "ac1", "status", "reason",
+}  # fmt: skip
+
+
+def test_validate_examples_exit_0(cli: Callable[..., Run]) -> None:
+    run = cli("validate", SCHEME, *EXPORTS, exit=0)
+    assert "valid" in run.out
+
+
+def test_validate_flawed_exit_1_located_text_and_json(cli: Callable[..., Run]) -> None:
+    run = cli("validate", SCHEME, FLAWED, exit=1)
+    assert "dana.csv:4:4" in run.out and "out-of-range" in run.out
+    doc = cli("validate", SCHEME, FLAWED, "--format", "json", exit=1).json()
+    assert doc["ok"] is False
+    assert doc["scheme"] == {"id": "socialization-to-the-model", "version": "1.0.0"}
+    assert doc["summary"]["errors"] >= 8
+    for issue in doc["issues"]:
+        assert issue.keys() >= ISSUE_KEYS
+    kinds = {i["kind"] for i in doc["issues"]}
+    expected = {
+        "unknown-code",
+        "unknown-value",
+        "out-of-range",
+        "not-a-number",
+        "not-integer",
+        "missing-unit-key",
+        "ragged-row",
+        "conflicting-ratings",
+        "duplicate-rating",
+    }
+    assert expected <= kinds
+
+
+def test_validate_json_equals_library_result(cli: Callable[..., Run]) -> None:
+    run = cli("validate", SCHEME, FLAWED, *EXPORTS, "--format", "json", exit=1)
+    result = validate_files(load_scheme(SCHEME), [FLAWED, *EXPORTS])
+    assert run.json() == json.loads(json.dumps(validation_dict(result, strict=False)))
+
+
+def test_strict_turns_warnings_into_findings(cli: Callable[..., Run]) -> None:
+    cli("validate", SCHEME, *EXPORTS, exit=0)
+    run = cli("validate", SCHEME, *EXPORTS, "--strict", "--format", "json", exit=1)
+    assert run.json()["ok"] is False and run.json()["summary"]["warnings"] > 0
+
+
+def test_max_issues(cli: Callable[..., Run]) -> None:
+    doc = cli("validate", SCHEME, FLAWED, "--format", "json", "--max-issues", "2", exit=1).json()
+    assert len(doc["issues"]) == 2 == doc["summary"]["issues_shown"]
+    assert doc["summary"]["errors"] + doc["summary"]["warnings"] > 2
+
+
+def test_broken_scheme_exits_2_with_line_and_column(
+    cli: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    bad = write(
+        "bad.yaml", SCHEME.read_text(encoding="utf-8").replace("level: ordinal", "level: ordinl", 1)
+    )
+    run = cli("validate", bad, *EXPORTS, exit=2)
+    assert "bad.yaml:" in run.err and "bad-choice" in run.err
+    assert run.out == ""
+    check = cli("scheme", "check", bad, exit=1)
+    assert "ordinl" in check.out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["validate", str(SCHEME)],
+        ["validate", str(SCHEME), "missing.csv"],
+        ["validate", "missing.yaml", str(EXPORTS[0])],
+        ["validate", str(SCHEME), str(EXAMPLES)],
+        ["reliability", str(SCHEME), str(FLAWED)],
+        ["reliability", str(SCHEME), *map(str, EXPORTS), "--code", "nope"],
+        ["validate", str(SCHEME), str(EXPORTS[0]), "--format", "xml"],
+        ["nonsense"],
+    ],
+)
+def test_could_not_run_exits_2(cli: Callable[..., Run], args: list[str]) -> None:
+    run = cli(*args, exit=2)
+    assert run.err and "Traceback" not in run.err
+
+
+def test_reliability_examples(cli: Callable[..., Run]) -> None:
+    run = cli("reliability", SCHEME, *EXPORTS, "--bootstrap", "200", exit=1)
+    assert "incongruent_principles" in run.out and "fail" in run.out and "diagnose" in run.out
+    doc = cli(
+        "reliability", SCHEME, *EXPORTS, "--bootstrap", "200", "--format", "json", exit=1
+    ).json()
+    assert doc["ok"] is False and doc["threshold"] == pytest.approx(0.667)
+    assert doc["scheme"]["version"] == "1.0.0"
+    for code in doc["codes"]:
+        assert code.keys() >= CODE_KEYS
+        if code["alpha"] is not None:
+            lo, hi = code["alpha_ci"]
+            assert lo <= code["alpha"] <= hi
+    statuses = {c["code"]: c["status"] for c in doc["codes"]}
+    assert statuses["concordance"] == "pass" and statuses["incongruent_principles"] == "fail"
+
+
+def test_reliability_json_equals_library(cli: Callable[..., Run]) -> None:
+    run = cli(
+        "reliability",
+        SCHEME,
+        *EXPORTS,
+        "--bootstrap",
+        "100",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+        exit=1,
+    )
+    ratings = validate_files(load_scheme(SCHEME), EXPORTS).ratings
+    result = compute_reliability(ratings, Options(replicates=100, seed=7))
+    assert run.json() == json.loads(json.dumps(reliability_dict(result)))
+
+
+def test_reliability_is_deterministic_for_a_seed(cli: Callable[..., Run]) -> None:
+    a = cli("reliability", SCHEME, *EXPORTS, "--bootstrap", "300", "--format", "json", exit=1).out
+    b = cli("reliability", SCHEME, *EXPORTS, "--bootstrap", "300", "--format", "json", exit=1).out
+    c = cli(
+        "reliability",
+        SCHEME,
+        *EXPORTS,
+        "--bootstrap",
+        "300",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+        exit=1,
+    ).out
+    assert a == b and a != c
+
+
+def test_cli_default_seed_matches_library() -> None:
+    from socmodel_cli import cli_common  # noqa: F401  (the option lives in cli.py)
+
+    text = (ROOT / "src" / "socmodel_cli" / "cli.py").read_text(encoding="utf-8")
+    assert f"= {DEFAULT_SEED}" in text
+
+
+def test_reliability_passing_selection_exits_0(cli: Callable[..., Run]) -> None:
+    cli("reliability", SCHEME, *EXPORTS, "--code", "concordance", "--bootstrap", "50", exit=0)
+    cli(
+        "reliability",
+        SCHEME,
+        *EXPORTS,
+        "--code",
+        "incongruent_principles",
+        "--min-alpha",
+        "0.4",
+        "--bootstrap",
+        "0",
+        exit=0,
+    )
+
+
+def test_reliability_skip_invalid(cli: Callable[..., Run]) -> None:
+    run = cli(
+        "reliability",
+        SCHEME,
+        *EXPORTS,
+        FLAWED,
+        "--skip-invalid",
+        "--bootstrap",
+        "0",
+        "--format",
+        "json",
+        exit=1,
+    )
+    assert "skipping invalid file" in run.err
+    assert all("dana" not in c["coder_names"] for c in run.json()["codes"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+def test_reliability_other_formats(cli: Callable[..., Run], fmt: str) -> None:
+    out = cli("reliability", SCHEME, *EXPORTS, "--bootstrap", "0", "--format", fmt, exit=1).out
+    assert "concordance" in out
+    if fmt == "csv":
+        assert out.splitlines()[0].startswith("code,label,level,threshold")
+    else:
+        assert out.count("\n| `") == 6
+
+
+def test_output_file_is_written_atomically_and_guarded(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    target = tmp_path / "rel.json"
+    cli("reliability", SCHEME, *EXPORTS, "--bootstrap", "0", "-f", "json", "-o", target, exit=1)
+    assert json.loads(target.read_text())["codes"]
+    cli("reliability", SCHEME, *EXPORTS, "--bootstrap", "0", "-f", "json", "-o", target, exit=2)
+    cli(
+        "reliability",
+        SCHEME,
+        *EXPORTS,
+        "--bootstrap",
+        "0",
+        "-f",
+        "json",
+        "-o",
+        target,
+        "--force",
+        exit=1,
+    )
+    before = EXPORTS[0].read_bytes()
+    run = cli(
+        "reliability", SCHEME, *EXPORTS, "--bootstrap", "0", "-o", EXPORTS[0], "--force", exit=2
+    )
+    assert "input" in run.err and EXPORTS[0].read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["rel.json"]
+
+
+def test_scheme_show_and_json_schema(cli: Callable[..., Run]) -> None:
+    out = cli("scheme", "show", SCHEME, exit=0).out
+    assert "concordance" in out and "When to use" in out
+    schema = cli("scheme", "json-schema", exit=0).json()
+    assert schema["title"] == "socmodel coding scheme" and "codes" in schema["properties"]
+
+
+def test_version_and_help(cli: Callable[..., Run]) -> None:
+    assert cli("--version", exit=0).out.startswith("socmodel ")
+    assert "validate" in cli("--help", exit=0).out
+
+
+def test_module_entry_point() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "socmodel_cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("socmodel ")
+
+
+def test_fast_start_imports_no_heavy_modules() -> None:
+    code = (
+        "import sys, socmodel_cli.cli\n"
+        "heavy = [m for m in ('numpy', 'pydantic', 'rich', 'ruamel', 'openpyxl', 'krippendorff') if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys\nfrom socmodel_cli.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(','.join(m for m in ('numpy', 'pydantic', 'ruamel') if m in sys.modules), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stderr.strip() == ""
