@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from tests.conftest import MINI_SCHEME, SCHEME
 
 from socmodel_cli.errors import SchemeError
+from socmodel_cli.report.jsonout import dumps
 from socmodel_cli.scheme import load_scheme, load_scheme_text
 from socmodel_cli.scheme.jsonschema import scheme_json_schema
 
@@ -150,3 +152,10 @@ def test_json_schema_accepts_the_bundled_scheme() -> None:
         jsonschema.validate(
             {**data, "codes": [{"id": "x", "label": "X", "level": "ordinl"}]}, schema
         )
+
+
+def test_committed_json_schema_is_current() -> None:
+    from tests.conftest import ROOT
+
+    committed = json.loads((ROOT / "docs" / "scheme.schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(dumps(scheme_json_schema())), "run: socmodel scheme json-schema > docs/scheme.schema.json"
