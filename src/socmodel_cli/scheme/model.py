@@ -98,6 +98,19 @@ class Code(_Model):
     when_not_to_use: str | None = None
     example: str | None = None
     provenance: Provenance | None = None
+    qdc_guid: (
+        Annotated[
+            str,
+            Field(
+                pattern=r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$"
+            ),
+        ]
+        | None
+    ) = Field(
+        None,
+        description="The code's guid in REFI-QDA codebooks (.qdc), kept so that re-exports "
+        "match what a QDA program already knows; derived from the scheme and code ids if unset.",
+    )
 
     @field_validator("values", mode="before")
     @classmethod
