@@ -99,3 +99,48 @@ codes:
 @pytest.fixture
 def mini(write: Callable[..., Path]) -> Path:
     return write("mini.yaml", MINI_SCHEME)
+
+
+# --- Nothing lost, nothing altered -------------------------------------------------------
+# Every input file the suite reads (examples, schemes, case folders, fixtures) must keep its
+# bytes and its modification time across the whole run; the session fails if one changes.
+WATCHED = ("examples", "schemes", "tests/cases", "tests/data")
+_snapshot: dict[Path, tuple[int, str]] = {}
+
+
+def _fingerprints() -> dict[Path, tuple[int, str]]:
+    import hashlib
+
+    found = {}
+    for folder in WATCHED:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found[path] = (
+                    path.stat().st_mtime_ns,
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                )
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _snapshot.update(_fingerprints())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    after = _fingerprints()
+    changed = sorted(str(p.relative_to(ROOT)) for p, fp in _snapshot.items() if after.get(p) != fp)
+    if changed:
+        print(f"\nINPUT FILES CHANGED DURING THE TEST RUN: {', '.join(changed)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- Hypothesis budgets -------------------------------------------------------------------
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -7,7 +7,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tests.conftest import MINI_SCHEME
 
@@ -19,10 +19,6 @@ from socmodel_cli.values import CellError, CodeReader
 
 SCHEME = load_scheme_text(MINI_SCHEME)
 cells = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
-settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile("ci")
 
 
 @given(st.sampled_from(SCHEME.codes), cells)

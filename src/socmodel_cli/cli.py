@@ -268,7 +268,9 @@ def scheme_json_schema() -> None:
 
 
 def _report_error(exc: SocmodelError) -> None:
-    typer.echo(f"socmodel: error: {exc.message}", err=True)
+    from socmodel_cli.problems import printable
+
+    typer.echo(f"socmodel: error: {printable(exc.message)}", err=True)
     for p in exc.problems:
         typer.echo(f"  {p.render()}", err=True)
 

@@ -7,9 +7,21 @@ value involved where that applies. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypedDict, Unpack
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (ANSI escapes, NUL, ...) shown as ``\\xNN``.
+
+    User data (coder names, cells, file names) must print literally, never act on a terminal.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class Severity(StrEnum):
@@ -56,9 +68,9 @@ class Problem:
         )
 
     def render(self) -> str:
-        """One line: ``file:line:column: severity[kind]: message``."""
+        """One line: ``file:line:column: severity[kind]: message`` (control characters escaped)."""
         where = f" ({self.path})" if self.path else ""
-        return f"{self.location()}: {self.severity}[{self.kind}]{where}: {self.message}"
+        return printable(f"{self.location()}: {self.severity}[{self.kind}]{where}: {self.message}")
 
 
 class Where(TypedDict, total=False):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,8 +48,13 @@ def check_readable(path: Path) -> None:
         raise InputError(
             f"{path}: is not a regular file (a FIFO or device?); expected a CSV, TSV or xlsx file"
         )
-    if not os.access(path, os.R_OK):
-        raise InputError(f"{path}: permission denied")
+    try:
+        with path.open("rb"):
+            pass
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; the file must be readable") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open: {exc.strerror or exc}") from None
 
 
 def open_table(path: str | Path, encoding: str | None = None) -> Table:

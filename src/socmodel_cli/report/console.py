@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from rich.console import Console
 from rich.markup import escape
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from socmodel_cli.problems import printable
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
@@ -28,6 +27,4 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
 
 def safe(text: object) -> str:
     """User data for a rich renderable: control characters shown as escapes, markup escaped."""
-    s = str(text)
-    s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
-    return escape(s)
+    return escape(printable(str(text)))
