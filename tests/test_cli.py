@@ -287,3 +287,10 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stderr.strip() == ""
+
+
+def test_library_exports_resolve() -> None:
+    import socmodel_cli
+
+    for name in socmodel_cli.__all__:
+        assert getattr(socmodel_cli, name) is not None

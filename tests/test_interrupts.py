@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXPORTS, SCHEME
 
 from socmodel_cli.errors import OutputError
 from socmodel_cli.fileout import write_atomic
-from tests.conftest import EXPORTS, SCHEME
 
 
 def _running_reliability(out: Path) -> subprocess.Popen[bytes]:

@@ -26,7 +26,18 @@ _EXPORTS = {
     "Options": "socmodel_cli.code_reliability",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "CodeReliability",
+    "Options",
+    "ReliabilityResult",
+    "Scheme",
+    "ValidationResult",
+    "__version__",
+    "compute_reliability",
+    "load_scheme",
+    "reliability",
+    "validate_files",
+]
 
 if TYPE_CHECKING:
     from socmodel_cli.code_reliability import (

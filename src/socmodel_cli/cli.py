@@ -155,8 +155,8 @@ def reliability(
 
     Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
     """
-    from socmodel_cli.ratings import Ratings
     from socmodel_cli.code_reliability import Options, compute_reliability
+    from socmodel_cli.ratings import Ratings
 
     if output is not None:
         from socmodel_cli.fileout import check_target
