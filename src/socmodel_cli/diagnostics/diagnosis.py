@@ -1,0 +1,125 @@
+"""Agreement diagnostics for every selected code: the pieces computed, then read as findings.
+
+Pure: ratings in, frozen results out. Alpha, its interval and the kappa family come from
+:func:`socmodel_cli.code_reliability.code_reliability`, so ``diagnose`` and
+``reliability`` agree on every shared number and on each code's pass/fail status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from socmodel_cli.code_reliability import (
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+    CodeReliability,
+    Options,
+    code_reliability,
+)
+from socmodel_cli.diagnostics.artefacts import Artefacts, artefacts
+from socmodel_cli.diagnostics.categories import CategoryAgreement, category_agreement
+from socmodel_cli.diagnostics.coders import (
+    CoderBias,
+    LeaveOneOut,
+    PairAgreement,
+    attribute_bias,
+    coder_biases,
+    leave_one_out,
+    pair_agreement,
+)
+from socmodel_cli.diagnostics.coincidence import Disagreement, disagreement
+from socmodel_cli.diagnostics.findings import Finding, Inputs, code_findings, is_biased
+from socmodel_cli.diagnostics.scale import CodeView, code_view
+from socmodel_cli.diagnostics.units import UnitDisagreement, unit_disagreements
+from socmodel_cli.errors import UsageError
+from socmodel_cli.ratings import CodeMatrix, Ratings
+from socmodel_cli.scheme.model import Scheme
+
+DEFAULT_TOP = 10
+
+
+@dataclass(frozen=True)
+class DiagnoseOptions:
+    codes: tuple[str, ...] = ()
+    min_alpha: float | None = None
+    top: int = DEFAULT_TOP  # how many confused pairs and units reports show
+    replicates: int = DEFAULT_REPLICATES
+    seed: int = DEFAULT_SEED
+    ci: float = 0.95
+
+    def reliability_options(self) -> Options:
+        return Options(self.codes, self.min_alpha, self.replicates, self.seed, self.ci, "units")
+
+
+@dataclass(frozen=True)
+class CodeDiagnosis:
+    view: CodeView
+    reliability: CodeReliability
+    disagreement: Disagreement | None  # None: the code has no categorical view
+    categories: tuple[CategoryAgreement, ...]
+    coders: tuple[CoderBias, ...]  # each coder against all the others
+    attributed_bias: tuple[CoderBias, ...]  # the coders the bias is put down to
+    pairs: tuple[PairAgreement, ...]
+    leave_one_out: tuple[LeaveOneOut, ...]
+    units: tuple[UnitDisagreement, ...]  # every unit with disagreement, largest first
+    artefacts: Artefacts
+    findings: tuple[Finding, ...]
+
+    @property
+    def status(self) -> str:
+        return self.reliability.status
+
+
+@dataclass(frozen=True)
+class DiagnosisResult:
+    scheme: Scheme
+    options: DiagnoseOptions
+    codes: tuple[CodeDiagnosis, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status == "pass" for c in self.codes)
+
+
+def diagnose_code(
+    matrix: CodeMatrix, threshold: float, options: DiagnoseOptions, index: int = 0
+) -> CodeDiagnosis:
+    rel = code_reliability(matrix, threshold, options.reliability_options(), index)
+    view = code_view(matrix)
+    picture = disagreement(view)
+    cats = () if picture is None else category_agreement(view, picture)
+    art = artefacts(view, rel, cats)
+    attributed = attribute_bias(view, is_biased)
+    loo = leave_one_out(view, rel.alpha)
+    pairs = pair_agreement(view)
+    findings = code_findings(Inputs(view, rel, picture, cats, attributed, loo, pairs, art))
+    return CodeDiagnosis(
+        view=view,
+        reliability=rel,
+        disagreement=picture,
+        categories=cats,
+        coders=coder_biases(view),
+        attributed_bias=attributed,
+        pairs=pairs,
+        leave_one_out=loo,
+        units=unit_disagreements(view),
+        artefacts=art,
+        findings=findings,
+    )
+
+
+def compute_diagnosis(ratings: Ratings, options: DiagnoseOptions | None = None) -> DiagnosisResult:
+    """Diagnostics for every selected code of ``ratings.scheme``."""
+    options = options or DiagnoseOptions()
+    scheme = ratings.scheme
+    unknown = [c for c in options.codes if c not in scheme.code_map]
+    if unknown:
+        raise UsageError(
+            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(scheme.code_map)}"
+        )
+    selected = [c for c in scheme.codes if not options.codes or c.id in options.codes]
+    results = []
+    for index, code in enumerate(selected):
+        threshold = options.min_alpha if options.min_alpha is not None else scheme.threshold(code)
+        results.append(diagnose_code(ratings.matrix(code.id), threshold, options, index))
+    return DiagnosisResult(scheme=scheme, options=options, codes=tuple(results))

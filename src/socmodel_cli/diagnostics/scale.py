@@ -1,0 +1,157 @@
+"""How the diagnostics see one code's values: as numbers on its scale and, when it has a
+finite set of values, as categories.
+
+* Categorical codes (nominal, ordinal) store the index of the declared value. Their
+  categories are the declared values, used or not. On the scale a value sits at its
+  declared number when every declared value is a number (``resistance`` 1..5), otherwise
+  at its rank 1..k (``position_kind = "rank"``).
+* Interval and ratio codes with declared values take those values as categories.
+* Interval and ratio codes without declared values (a count of instances) take the
+  distinct values coders actually used as categories, as long as there are at most
+  :data:`MAX_OBSERVED_CATEGORIES` of them; beyond that they have no categorical view and
+  the tables that need one (coincidences, per category) are left out.
+
+Distances between categories are counted in *steps*: neighbouring declared values are one
+step apart; for observed numeric values one step is 1 for integer codes and the smallest
+gap between used values otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from socmodel_cli.ratings import CodeMatrix
+from socmodel_cli.scheme.model import Code
+from socmodel_cli.values import display
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# A continuous code with more distinct values than this is not tabulated as categories.
+MAX_OBSERVED_CATEGORIES = 30
+
+PositionKind = Literal["value", "rank"]
+
+
+@dataclass(frozen=True)
+class CodeView:
+    """One code's ratings (units x coders) seen as numbers and, if possible, categories."""
+
+    code: Code
+    matrix: CodeMatrix
+    numbers: FloatArray  # position of each rating on the scale; NaN = not coded
+    cats: IntArray | None  # category index of each rating, -1 = not coded; None = no categories
+    labels: tuple[str, ...]  # one per category (the value as coders write it)
+    value_labels: tuple[str | None, ...]  # the scheme's label of each category, if any
+    positions: FloatArray  # position of each category on the scale
+    steps: FloatArray  # k x k distance between categories, in steps
+    declared: bool  # the categories are the declared values (unused ones included)
+    position_kind: PositionKind
+
+    @property
+    def k(self) -> int:
+        return len(self.labels)
+
+    @property
+    def ordered(self) -> bool:
+        return self.code.ordered
+
+    @property
+    def x(self) -> FloatArray:
+        return self.matrix.values
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        return self.matrix.coders
+
+    def text(self, stored: float) -> str:
+        """A stored value as coders wrote it."""
+        return display(self.code, stored)
+
+
+def code_view(matrix: CodeMatrix) -> CodeView:
+    code = matrix.code
+    x = matrix.values
+    present = ~np.isnan(x)
+    if code.categorical:
+        k = len(code.declared)
+        cats = np.where(present, np.nan_to_num(x, nan=-1.0), -1.0).astype(np.int64)
+        if code.numeric:
+            positions = np.array([float(v) for v in code.declared], dtype=np.float64)
+            kind: PositionKind = "value"
+        else:
+            positions = np.arange(1.0, k + 1.0)
+            kind = "rank"
+        numbers = np.where(present, positions[np.maximum(cats, 0)], np.nan)
+        labels = tuple(str(v) for v in code.declared)
+        return CodeView(
+            code=code,
+            matrix=matrix,
+            numbers=numbers,
+            cats=cats,
+            labels=labels,
+            value_labels=tuple(v.label for v in code.values or ()),
+            positions=positions,
+            steps=_index_steps(k),
+            declared=True,
+            position_kind=kind,
+        )
+    if code.values:
+        declared = sorted((float(v.value), v.label) for v in code.values)
+        positions = np.array([d[0] for d in declared], dtype=np.float64)
+        return CodeView(
+            code=code,
+            matrix=matrix,
+            numbers=x,
+            cats=_lookup(x, positions),
+            labels=tuple(display(code, p) for p in positions),
+            value_labels=tuple(d[1] for d in declared),
+            positions=positions,
+            steps=_index_steps(positions.size),
+            declared=True,
+            position_kind="value",
+        )
+    observed = np.unique(x[present])
+    if observed.size > MAX_OBSERVED_CATEGORIES:
+        return CodeView(
+            code=code,
+            matrix=matrix,
+            numbers=x,
+            cats=None,
+            labels=(),
+            value_labels=(),
+            positions=np.zeros(0),
+            steps=np.zeros((0, 0)),
+            declared=False,
+            position_kind="value",
+        )
+    step = 1.0 if code.integer or observed.size < 2 else float(np.diff(observed).min())
+    return CodeView(
+        code=code,
+        matrix=matrix,
+        numbers=x,
+        cats=_lookup(x, observed),
+        labels=tuple(display(code, p) for p in observed),
+        value_labels=(None,) * observed.size,
+        positions=observed,
+        steps=np.abs(observed[:, None] - observed[None, :]) / step,
+        declared=False,
+        position_kind="value",
+    )
+
+
+def _index_steps(k: int) -> FloatArray:
+    idx = np.arange(k, dtype=np.float64)
+    return np.abs(idx[:, None] - idx[None, :])
+
+
+def _lookup(x: FloatArray, positions: FloatArray) -> IntArray:
+    """Index of each rating among ``positions`` (sorted); -1 where not coded."""
+    present = ~np.isnan(x)
+    idx = np.searchsorted(positions, np.where(present, x, positions[0]))
+    idx = np.clip(idx, 0, positions.size - 1)
+    return np.where(present, idx, -1).astype(np.int64)
