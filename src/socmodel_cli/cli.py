@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from socmodel_cli import __version__
+from socmodel_cli import __version__, cli_diagnose
 from socmodel_cli.cli_common import (
     BootstrapChoice,
     CoderOpt,
@@ -196,6 +196,9 @@ def reliability(
         else:
             render_reliability(result, make_console(), quiet=quiet)
     raise typer.Exit(0 if result.ok else 1)
+
+
+app.command("diagnose")(cli_diagnose.diagnose)
 
 
 @scheme_app.command("check")

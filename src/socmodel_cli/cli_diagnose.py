@@ -1,0 +1,98 @@
+"""``socmodel diagnose``: why a code's agreement is what it is, and what usually helps.
+
+Like :mod:`socmodel_cli.cli`, this imports only the standard library, typer and the
+shared option types at module level; the computation loads when the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socmodel_cli.cli_common import (
+    CoderOpt,
+    EncodingOpt,
+    FilesArg,
+    ForceOpt,
+    QuietOpt,
+    SchemeArg,
+    TextOrJson,
+    validated_ratings,
+)
+
+
+def diagnose(
+    scheme: SchemeArg,
+    files: FilesArg,
+    code: Annotated[
+        list[str] | None, typer.Option("--code", help="Only this code (repeatable).")
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option("--top", min=1, help="Show the N most confused value pairs and units."),
+    ] = 10,
+    output_format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
+    units_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--units-csv",
+            help="Also write every disagreeing unit with each coder's value to this CSV file.",
+        ),
+    ] = None,
+    min_alpha: Annotated[
+        float | None,
+        typer.Option(
+            "--min-alpha", min=0.0, max=1.0, help="Threshold for every code (overrides the scheme)."
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Leave out files that do not validate instead of stopping."
+        ),
+    ] = False,
+    coder: CoderOpt = None,
+    encoding: EncodingOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Agreement diagnostics per code: where coders disagree, who, on which units, whether it
+    is an artefact, and findings with the usual remedies.
+
+    Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
+    """
+    from socmodel_cli.diagnostics import DiagnoseOptions, compute_diagnosis
+    from socmodel_cli.ratings import Ratings
+
+    inputs = [scheme, *files]
+    if units_csv is not None:
+        from socmodel_cli.fileout import check_target
+
+        # Refuse before the work: an input, a folder, or an existing file without --force.
+        check_target(units_csv, inputs, force=force)
+    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    assert isinstance(ratings, Ratings)
+    result = compute_diagnosis(
+        ratings, DiagnoseOptions(codes=tuple(code or ()), min_alpha=min_alpha, top=top)
+    )
+    if units_csv is not None:
+        from socmodel_cli.fileout import write_atomic
+        from socmodel_cli.report.diagnostics_csv import units_csv as csv_text
+
+        write_atomic(units_csv, csv_text(result), inputs=inputs, force=force)
+    if output_format is TextOrJson.json:
+        from socmodel_cli.report.diagnostics_dict import diagnosis_dict
+        from socmodel_cli.report.jsonout import dumps
+
+        sys.stdout.write(dumps(diagnosis_dict(result)))
+    else:
+        from socmodel_cli.report.console import make_console
+        from socmodel_cli.report.diagnostics_text import render_diagnosis
+
+        render_diagnosis(result, make_console(), quiet=quiet)
+    raise typer.Exit(0 if result.ok else 1)
