@@ -1,0 +1,79 @@
+"""Run every socmodel benchmark and print the results as Markdown (what `make bench` does).
+
+    .venv/bin/python benchmarks/run_all.py [--quick]
+
+Runs bench_cli.py, bench_validate.py and, when present, bench_stats.py, one after another
+(never in parallel: they would compete for the CPUs they measure). Each script prints its own
+Markdown tables; this prints the machine facts first and writes everything to
+benchmarks/.results/results.md as well. Exit status 1 if any script failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+from _harness import BENCH, RESULTS, load, machine_facts, markdown_table
+
+QUICK = {
+    "bench_cli.py": ["--runs", "5", "--slow-runs", "3"],
+    "bench_validate.py": ["--runs", "1", "--frictionless-runs", "1"],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    args = parser.parse_args(argv)
+
+    scripts = ["bench_cli.py", "bench_validate.py"]
+    if (BENCH / "bench_stats.py").exists():
+        scripts.append("bench_stats.py")
+
+    facts = machine_facts()
+    parts = [
+        "## Machine\n",
+        markdown_table(["fact", "value"], list(facts.items())),
+        "",
+    ]
+    busy = os.getloadavg()[0]
+    if busy >= 0.5:
+        parts += [
+            f"> Note: the 1-minute load average was {busy:.2f} at the start; other processes "
+            "were using the CPUs, so times may be inflated.\n"
+        ]
+    print("\n".join(parts), flush=True)
+
+    failed = []
+    for script in scripts:
+        cmd = [sys.executable, str(BENCH / script)]
+        if args.quick:
+            cmd += QUICK.get(script, [])
+        start = time.perf_counter()
+        # stderr (progress) goes straight to the terminal; stdout (Markdown) is collected.
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+        took = time.perf_counter() - start
+        print(proc.stdout, end="", flush=True)
+        parts.append(proc.stdout)
+        if proc.returncode != 0:
+            failed.append(script)
+            msg = f"**{script} failed (exit {proc.returncode}); see its error output above.**\n"
+            print(msg, flush=True)
+            parts.append(msg)
+        print(f"  {script} took {took:.0f} s", file=sys.stderr)
+
+    parts.append(f"Load average at the end: {load()}.\n")
+    print(parts[-1])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.md").write_text("\n".join(parts))
+    print(
+        f"(also written to {(RESULTS / 'results.md').relative_to(BENCH.parent)})", file=sys.stderr
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
