@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from socmodel_cli import __version__, cli_diagnose
+from socmodel_cli import __version__, cli_diagnose, cli_versioning
 from socmodel_cli.cli_common import (
     BootstrapChoice,
     CoderOpt,
@@ -268,6 +268,13 @@ def scheme_json_schema() -> None:
     from socmodel_cli.scheme.jsonschema import scheme_json_schema as build
 
     sys.stdout.write(dumps(build()))
+
+
+scheme_app.command("diff")(cli_versioning.scheme_diff)
+scheme_app.command("export")(cli_versioning.scheme_export)
+scheme_app.command("import")(cli_versioning.scheme_import)
+app.command("migrate")(cli_versioning.migrate)
+app.command("template")(cli_versioning.template)
 
 
 def _report_error(exc: SocmodelError) -> None:

@@ -1,0 +1,63 @@
+"""``scheme diff`` as plain text for people: changes grouped by class, then the verdict."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from socmodel_cli.semver import Bump
+from socmodel_cli.versioning.diff import SchemeDiff
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ORDER = (Bump.MAJOR, Bump.MINOR, Bump.PATCH)
+
+
+def render_diffs(diffs: Sequence[SchemeDiff]) -> str:
+    return "\n".join(render_diff(d) for d in diffs)
+
+
+def render_diff(diff: SchemeDiff) -> str:
+    lines = [
+        f"{_clean(diff.new_file)}: {diff.scheme_id} {diff.old_version} -> {diff.new_version}"
+        f" (compared with {_clean(diff.old_file)})"
+    ]
+    if diff.note:
+        lines.append(f"  {_clean(diff.note)}")
+    for bump in ORDER:
+        changes = [c for c in diff.changes if c.bump is bump]
+        if not changes:
+            continue
+        lines.append(f"{bump.name} ({len(changes)})")
+        width = max(len(c.kind) for c in changes)
+        lines += [f"  {c.kind:<{width}}  {_clean(c.message)}" for c in changes]
+    if not diff.changes and not diff.note:
+        lines.append("  no changes")
+    lines.append(verdict(diff))
+    return "\n".join(lines) + "\n"
+
+
+def verdict(diff: SchemeDiff) -> str:
+    declared = diff.declared
+    need = f"changes require {diff.required.name}" if diff.changes else "no changes"
+    if declared is None:
+        return (
+            f"FAIL: version goes down ({diff.old_version} -> {diff.new_version}); {need}: "
+            f"use {diff.suggested_version}"
+        )
+    if not diff.ok:
+        return (
+            f"FAIL: {diff.new_version} is a {declared.name} step from {diff.old_version} but the "
+            f"{need}; the smallest correct version is {diff.suggested_version}"
+        )
+    extra = ""
+    if diff.changes and declared > diff.required:
+        extra = f" (a larger step than needed; {diff.suggested_version} would do)"
+    return (
+        f"ok: {need}; {diff.new_version} is a {declared.name} step"
+        if declared is not Bump.NONE
+        else f"ok: {need}; version unchanged"
+    ) + extra
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
