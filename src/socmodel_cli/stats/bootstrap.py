@@ -213,12 +213,15 @@ class _Kernel:
             return np.asarray(
                 np.einsum("bv,vw,bw->b", counts, self.delta, counts), dtype=np.float64
             )
-        # Many distinct values: O(V^2) per replicate, blockwise in memory.
+        # Many distinct values: build the distance matrix a block of rows at a time and
+        # apply each block to the whole chunk of replicates (one matrix product per block):
+        # O(V^2) distances per chunk, O(b V^2) multiply-adds, memory O(block x V).
         pos = self.p.positions
-        out = np.empty(counts.shape[0])
-        for i, row in enumerate(counts):
-            nz = row > 0
-            out[i] = ratio_pair_sum(pos[nz], row[nz])
+        out = np.zeros(counts.shape[0])
+        step = max(1, _CHUNK_ELEMENTS // pos.size)
+        for start in range(0, pos.size, step):
+            block = ratio_delta(pos[start : start + step, None], pos[None, :])
+            out += (counts[:, start : start + step] * (counts @ block.T)).sum(axis=1)
         return out
 
 

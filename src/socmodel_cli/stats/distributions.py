@@ -50,28 +50,68 @@ def _beta_continued_fraction(a: float, b: float, x: float) -> float:
     return h
 
 
+def _stirling_tail(z: float) -> float:
+    """ln Gamma(z) - [(z - 1/2) ln z - z + ln(2 pi) / 2], for large z."""
+    z2 = z * z
+    return (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * z2)) / z2) / z2) / z
+
+
+def _log_gamma_half_step(a: float) -> float:
+    """ln Gamma(a + 1/2) - ln Gamma(a) without the cancellation of two huge lgammas."""
+    if a < 100.0:
+        return math.lgamma(a + 0.5) - math.lgamma(a)
+    main = a * math.log1p(0.5 / a) + 0.5 * math.log(a) - 0.5
+    return main + _stirling_tail(a + 0.5) - _stirling_tail(a)
+
+
+def _log_inverse_beta(a: float, b: float) -> float:
+    """-ln B(a, b) = ln Gamma(a + b) - ln Gamma(a) - ln Gamma(b).
+
+    The t distribution needs b = 1/2 with a = df / 2, where subtracting two lgammas of
+    size ~ a ln a would lose digits for large df; that case uses Stirling's series.
+    """
+    if b == 0.5:
+        return _log_gamma_half_step(a) - math.lgamma(0.5)
+    if a == 0.5:
+        return _log_gamma_half_step(b) - math.lgamma(0.5)
+    return math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+
+
 def regularized_beta(a: float, b: float, x: float) -> float:
     """I_x(a, b), the regularised incomplete beta function."""
     if x <= 0.0:
         return 0.0
     if x >= 1.0:
         return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
+    return _regularized_beta(a, b, x, 1.0 - x, math.log(x), math.log1p(-x))
+
+
+def _regularized_beta(a: float, b: float, x: float, y: float, log_x: float, log_y: float) -> float:
+    """I_x(a, b) given x, y = 1 - x and their logs, each computed without rounding loss.
+
+    Passing y separately matters: when x is within 1e-5 of 1, ``1 - x`` would keep only
+    about 11 significant digits.
+    """
+    front = math.exp(_log_inverse_beta(a, b) + a * log_x + b * log_y)
     # The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the
-    # symmetry I_x(a, b) = 1 - I_{1-x}(b, a) on the other side.
+    # symmetry I_x(a, b) = 1 - I_y(b, a) on the other side.
     if x < (a + 1.0) / (a + b + 2.0):
         return front * _beta_continued_fraction(a, b, x) / a
-    return 1.0 - front * _beta_continued_fraction(b, a, 1.0 - x) / b
+    return 1.0 - front * _beta_continued_fraction(b, a, y) / b
 
 
 def t_cdf(t: float, df: float) -> float:
     """Distribution function of Student's t with ``df`` degrees of freedom."""
     if t == 0.0:
         return 0.5
-    tail = 0.5 * regularized_beta(df / 2.0, 0.5, df / (df + t * t))
+    # P(|T| > |t|) = I_x(df/2, 1/2) with x = df / (df + t^2); written through z = t^2/df
+    # so that x, 1 - x and both logs keep full precision even when x is close to 1.
+    z = t * t / df
+    x = 1.0 / (1.0 + z)
+    y = z / (1.0 + z)
+    log_x = -math.log1p(z)
+    log_y = math.log(z) - math.log1p(z)
+    tail = 0.5 * _regularized_beta(df / 2.0, 0.5, x, y, log_x, log_y)
     return 1.0 - tail if t > 0 else tail
 
 
