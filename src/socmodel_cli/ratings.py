@@ -38,13 +38,18 @@ class RatingsBuilder:
         self.unit = array("i")
         self.coder = array("i")
         self.value = array("d")
-        self.file = array("i")
-        self.line = array("q")
-        self.column = array("i")
+        self.line = array("i")
+        # Ratings arrive file by file, and a code sits in one column of a file: so the file
+        # and column of a rating are kept as boundaries and a small map, not per rating.
+        self.file_ends: list[int] = []
+        self.columns: dict[tuple[int, int], int] = {}
 
     def add_file(self, path: str) -> int:
         self.files.append(path)
         return len(self.files) - 1
+
+    def end_file(self) -> None:
+        self.file_ends.append(len(self.code))
 
     def coder_id(self, name: str) -> int:
         found = self.coders.get(name)
@@ -70,21 +75,25 @@ class RatingsBuilder:
         self.column.append(column)
 
     def build(self) -> Ratings:
-        def ints(a: array[int], dtype: type[np.int32] | type[np.int64]) -> npt.NDArray[Any]:
-            return np.array(a, dtype=dtype) if len(a) else np.zeros(0, dtype=dtype)
+        # Views on the arrays' buffers, not copies: the peak stays one set of columns.
+        def view(a: array[int] | array[float], dtype: type[np.generic]) -> npt.NDArray[Any]:
+            return np.frombuffer(a, dtype=dtype) if len(a) else np.zeros(0, dtype=dtype)
 
         return Ratings(
             scheme=self.scheme,
             units=tuple(self.units),
             coders=tuple(self.coders),
             files=tuple(self.files),
-            code=ints(self.code, np.int32),
-            unit=ints(self.unit, np.int32),
-            coder=ints(self.coder, np.int32),
-            value=np.array(self.value, dtype=np.float64),
-            file=ints(self.file, np.int32),
-            line=ints(self.line, np.int64),
-            column=ints(self.column, np.int32),
+            code=view(self.code, np.int32),
+            unit=view(self.unit, np.int32),
+            coder=view(self.coder, np.int32),
+            value=view(self.value, np.float64),
+            file=np.repeat(
+                np.arange(len(self.file_ends), dtype=np.int32),
+                np.diff(np.asarray([0, *self.file_ends], dtype=np.int64)),
+            ),
+            line=view(self.line, np.int32),
+            columns=dict(self.columns),
         )
 
 
@@ -109,8 +118,12 @@ class Ratings:
     coder: npt.NDArray[np.int32]
     value: npt.NDArray[np.float64]
     file: npt.NDArray[np.int32]
-    line: npt.NDArray[np.int64]
-    column: npt.NDArray[np.int32]
+    line: npt.NDArray[np.int32]
+    columns: dict[tuple[int, int], int]  # (file, code) -> 1-based column
+
+    def column_of(self, i: int) -> int | None:
+        """The column of rating ``i`` in its file."""
+        return self.columns.get((int(self.file[i]), int(self.code[i])))
 
     def __len__(self) -> int:
         return int(self.code.size)
@@ -128,7 +141,7 @@ class Ratings:
             self.value[keep],
             self.file[keep],
             self.line[keep],
-            self.column[keep],
+            self.columns,
         )
 
     def without_files(self, files: Sequence[int]) -> Ratings:

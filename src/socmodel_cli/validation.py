@@ -7,6 +7,7 @@ single run reports them all. Only a file that cannot be opened at all raises.
 from __future__ import annotations
 
 import difflib
+from operator import itemgetter
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -112,6 +113,8 @@ def validate_files(
             _read_table(table, info, file_no, scheme, builder, readers, sink, coder)
         except TableProblem as exc:
             sink.add(exc.problem)
+        finally:
+            builder.end_file()
         info.errors = sink.errors - before[0]
         info.warnings = sink.warnings - before[1]
     ratings = builder.build()
@@ -267,42 +270,46 @@ def _read_table(
         file_coder = builder.coder_id(info.coder)
     width = len(table.header)
     n_keys = len(scheme.unit.keys)
-    code_index = builder.code_index
-    code_keys = {
-        c.id: tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c)) for c in scheme.codes
-    }
+    code_no_of = builder.code_index
+    all_keys = tuple(range(n_keys))
+    # Codes rated once per coarser unit keep only their keys; None means "all the keys".
+    projection: dict[str, tuple[int, ...] | None] = {}
+    for c in scheme.codes:
+        used = tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c))
+        projection[c.id] = None if used == all_keys else used
+    key_pos = cols.keys
+    read_of = {cid: r.read for cid, r in readers.items()}
+    cache_of = {cid: r.cache for cid, r in readers.items()}
+    miss = object()
+    get_keys = itemgetter(*key_pos) if len(key_pos) > 1 else (lambda cells: (cells[key_pos[0]],))
+    # Raw key cells -> unit number, for codes using all keys (None: a key cell is empty).
+    unit_of_raw: dict[tuple[str, ...], int | None] = {}
     code_cols = sorted(cols.codes.items())
+    coder_col, code_col, value_col = cols.coder, cols.code, cols.value
+    track_version = cols.scheme_id is not None or cols.scheme_version is not None
     stated: dict[str, tuple[str, int, int]] = {}
-    rows = 0
+    units, coders = builder.units, builder.coders
+    add_code, add_unit, add_coder = builder.code.append, builder.unit.append, builder.coder.append
+    add_value, add_line = builder.value.append, builder.line.append
+    for col, code_id in [
+        *code_cols,
+        *([(value_col, c.id) for c in scheme.codes] if value_col is not None else []),
+    ]:
+        builder.columns[(file_no, code_no_of[code_id])] = col + 1
+    coder_name = info.coder or ""
+    coder_no = file_coder if file_coder is not None else -1
+    rows = ratings = 0
+    # The hot loop: locals only, no per-row allocation beyond the key tuple.
     for line, row in table.rows:
-        cells = row
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
+        cells = row if len(row) == width else _fit(row, width, table, line, sink)
+        if cells is None:
             continue
         rows += 1
-        if len(cells) != width:
-            if len(cells) > width and not any(c.strip() for c in cells[width:]):
-                cells = cells[:width]
-            elif table.format == "xlsx" and len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            else:
-                sink.add(
-                    error(
-                        "ragged-row",
-                        f"{len(cells)} cells where the header has {width}; the row is skipped "
-                        "(check for a stray delimiter or a missing cell)",
-                        file=file,
-                        line=line,
-                        column=min(len(cells), width) + 1,
-                    )
-                )
-                continue
-        key_cells = [cells[i].strip() for i in cols.keys]
-        for name, col in (("scheme_id", cols.scheme_id), ("scheme_version", cols.scheme_version)):
-            if col is not None and cells[col].strip() and name not in stated:
-                stated[name] = (cells[col].strip(), line, col + 1)
-        if file_coder is None:
-            assert cols.coder is not None
-            coder_name = cells[cols.coder].strip()
+        raw_keys = get_keys(cells)
+        if track_version:
+            _note_version(cells, cols, line, stated)
+        if coder_col is not None:
+            coder_name = cells[coder_col].strip()
             if not coder_name:
                 sink.add(
                     error(
@@ -310,65 +317,66 @@ def _read_table(
                         "the coder cell is empty; every row needs its coder",
                         file=file,
                         line=line,
-                        column=cols.coder + 1,
+                        column=coder_col + 1,
                     )
                 )
                 continue
-            coder_no = builder.coder_id(coder_name)
-        else:
-            coder_name = info.coder or ""
-            coder_no = file_coder
-        if cols.code is not None:
-            assert cols.value is not None
-            raw_code = cells[cols.code].strip()
-            if raw_code not in code_index:
-                close = difflib.get_close_matches(raw_code, list(code_index), n=1, cutoff=0.7)
-                hint = (
-                    f"; did you mean {close[0]!r}?"
-                    if close
-                    else f"; expected one of: {', '.join(code_index)}"
-                )
+            found = coders.get(coder_name)
+            coder_no = found if found is not None else builder.coder_id(coder_name)
+        if code_col is not None:
+            assert value_col is not None
+            code_id = cells[code_col].strip()
+            if code_id not in code_no_of:
                 sink.add(
-                    error(
-                        "unknown-code",
-                        f"{raw_code!r} is not a code of scheme {scheme.id!r}{hint}",
-                        file=file,
-                        line=line,
-                        column=cols.code + 1,
-                        coder=coder_name,
-                        code=raw_code,
-                    )
+                    _unknown_code(code_id, scheme, code_no_of, file, line, code_col, coder_name)
                 )
                 continue
-            pairs = [(cols.value, raw_code)]
+            pairs: Sequence[tuple[int, str]] = ((value_col, code_id),)
         else:
             pairs = code_cols
-        missing_key_reported = False
+        key_reported = False
         for col, code_id in pairs:
             raw = cells[col]
-            reader = readers[code_id]
-            value = reader.read(raw)
+            value = cache_of[code_id].get(raw, miss)
+            if value is miss:
+                value = read_of[code_id](raw)
             if value is None:
                 continue
-            used = code_keys[code_id]
-            if any(not key_cells[k] for k in used):
-                if not missing_key_reported:
-                    empty = [scheme.unit.keys[k] for k in used if not key_cells[k]]
-                    sink.add(
-                        error(
-                            "missing-unit-key",
-                            f"empty unit key {', '.join(empty)}: the rating of {code_id} cannot be tied to a unit",
-                            file=file,
-                            line=line,
-                            column=cols.keys[used[0]] + 1,
-                            coder=coder_name,
-                            code=code_id,
+            used = projection[code_id]
+            unit_no = unit_of_raw.get(raw_keys, miss) if used is None else miss
+            if unit_no is miss or unit_no is None:
+                keys = tuple([k.strip() for k in raw_keys])
+                unit: UnitKey = (
+                    keys
+                    if used is None
+                    else tuple([keys[k] if k in used else None for k in all_keys])
+                )
+                if "" in unit:
+                    if used is None:
+                        unit_of_raw[raw_keys] = None
+                    if not key_reported:
+                        key_reported = True
+                        sink.add(
+                            _missing_key(
+                                scheme,
+                                used or all_keys,
+                                keys,
+                                key_pos,
+                                file,
+                                line,
+                                coder_name,
+                                code_id,
+                            )
                         )
-                    )
-                    missing_key_reported = True
-                continue
-            unit: UnitKey = tuple(key_cells[k] if k in used else None for k in range(n_keys))
-            if isinstance(value, CellError):
+                    continue
+                unit_no = units.get(unit)
+                if unit_no is None:
+                    unit_no = units[unit] = len(units)
+                if used is None:
+                    # Share the tuple when nothing was stripped, so the cache costs one slot.
+                    unit_of_raw[raw_keys if raw_keys != unit else unit] = unit_no
+            if value.__class__ is not float:
+                assert isinstance(value, CellError)
                 sink.add(
                     error(
                         value.kind,
@@ -376,21 +384,109 @@ def _read_table(
                         file=file,
                         line=line,
                         column=col + 1,
-                        unit=unit_label(unit),
+                        unit=unit_label(
+                            tuple(k.strip() for k in raw_keys)
+                            if used is None
+                            else _project(raw_keys, used, all_keys)
+                        ),
                         coder=coder_name,
                         code=code_id,
                         value=raw.strip(),
                     )
                 )
                 continue
-            builder.add(
-                code_index[code_id], builder.unit_id(unit), coder_no, value, file_no, line, col + 1
-            )
-            info.ratings += 1
+            add_code(code_no_of[code_id])
+            add_unit(unit_no)  # type: ignore[arg-type]
+            add_coder(coder_no)
+            add_value(value)  # type: ignore[arg-type]
+            add_line(line)
+            ratings += 1
+    info.ratings = ratings
     info.rows = rows
     if rows == 0:
         sink.add(warning("no-rows", "the file has a header but no coded rows", file=file, line=1))
     _stated_version(scheme, info, stated, sink)
+
+
+def _project(
+    raw_keys: tuple[str, ...], used: tuple[int, ...], all_keys: tuple[int, ...]
+) -> UnitKey:
+    return tuple([raw_keys[k].strip() if k in used else None for k in all_keys])
+
+
+def _fit(
+    row: list[str], width: int, table: Table, line: int, sink: ProblemSink
+) -> list[str] | None:
+    """A row whose length differs from the header's: blank, padded, or ragged (reported)."""
+    if not row or (len(row) == 1 and not row[0].strip()):
+        return None  # a blank line
+    if len(row) > width and not any(c.strip() for c in row[width:]):
+        return row[:width]  # trailing empty cells, as Excel writes them
+    if table.format == "xlsx" and len(row) < width:
+        return row + [""] * (width - len(row))
+    # A cell holding a line break in a ragged row is the mark of an unclosed quote.
+    cause = (
+        "an unterminated quote swallowed the following lines"
+        if any("\n" in c or "\r" in c for c in row)
+        else "check for a stray delimiter or a missing cell"
+    )
+    sink.add(
+        error(
+            "ragged-row",
+            f"{len(row)} cells where the header has {width}; the row is skipped ({cause})",
+            file=table.path,
+            line=line,
+            column=min(len(row), width) + 1,
+        )
+    )
+    return None
+
+
+def _note_version(
+    cells: list[str], cols: _Columns, line: int, stated: dict[str, tuple[str, int, int]]
+) -> None:
+    for name, col in (("scheme_id", cols.scheme_id), ("scheme_version", cols.scheme_version)):
+        if col is not None and name not in stated and cells[col].strip():
+            stated[name] = (cells[col].strip(), line, col + 1)
+
+
+def _unknown_code(
+    code_id: str, scheme: Scheme, known: dict[str, int], file: str, line: int, col: int, coder: str
+) -> Problem:
+    close = difflib.get_close_matches(code_id, list(known), n=1, cutoff=0.7)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(known)}"
+    return error(
+        "unknown-code",
+        f"{code_id!r} is not a code of scheme {scheme.id!r}{hint}",
+        file=file,
+        line=line,
+        column=col + 1,
+        coder=coder,
+        code=code_id,
+    )
+
+
+def _missing_key(
+    scheme: Scheme,
+    used: tuple[int, ...],
+    keys: tuple[str, ...],
+    key_pos: list[int],
+    file: str,
+    line: int,
+    coder: str,
+    code_id: str,
+) -> Problem:
+    empty = [scheme.unit.keys[k] for k in used if not keys[k]]
+    first = next(k for k in used if not keys[k])
+    return error(
+        "missing-unit-key",
+        f"empty unit key {', '.join(empty)}: the rating of {code_id} cannot be tied to a unit",
+        file=file,
+        line=line,
+        column=key_pos[first] + 1,
+        coder=coder,
+        code=code_id,
+    )
 
 
 def _stated_version(
@@ -465,9 +561,14 @@ def _duplicates(ratings: Ratings, sink: ProblemSink) -> Ratings:
     """Report the same unit x coder x code rated twice, and keep the first rating."""
     if len(ratings) < 2:
         return ratings
-    order = np.lexsort((ratings.line, ratings.file, ratings.coder, ratings.unit, ratings.code))
-    c, u, k = ratings.code[order], ratings.unit[order], ratings.coder[order]
-    same = (c[1:] == c[:-1]) & (u[1:] == u[:-1]) & (k[1:] == k[:-1])
+    # One int64 key per rating; a stable sort keeps reading order (file, then line) within a key.
+    key = ratings.code.astype(np.int64) * len(ratings.units) + ratings.unit
+    key = key * max(len(ratings.coders), 1) + ratings.coder
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    del key
+    same = sorted_key[1:] == sorted_key[:-1]
+    del sorted_key
     if not same.any():
         return ratings
     scheme = ratings.scheme
@@ -485,7 +586,7 @@ def _duplicates(ratings: Ratings, sink: ProblemSink) -> Ratings:
         where: Where = {
             "file": ratings.files[int(ratings.file[b])],
             "line": int(ratings.line[b]),
-            "column": int(ratings.column[b]),
+            "column": ratings.column_of(b),
             "unit": unit_label(ratings.units[int(ratings.unit[b])]),
             "coder": ratings.coders[int(ratings.coder[b])],
             "code": code.id,
@@ -545,7 +646,7 @@ def _coverage(ratings: Ratings) -> Iterable[Problem]:
                 f"({examples}{more}); they add nothing to its reliability",
                 file=ratings.files[int(ratings.file[first])],
                 line=int(ratings.line[first]),
-                column=int(ratings.column[first]),
+                column=ratings.column_of(first),
                 unit=unit_label(ratings.units[int(single[0])]),
                 code=code.id,
             )

@@ -49,7 +49,8 @@ class CodeReader:
     def __init__(self, code: Code, missing: frozenset[str]) -> None:
         self.code = code
         self.missing = missing
-        self._cache: dict[str, float | CellError | None] = {}
+        # raw cell -> result; read directly by the validation loop on its hot path
+        self.cache: dict[str, float | CellError | None] = {}
         self._by_number: dict[float, int] = {}
         self._by_text: dict[str, int] = {}
         for i, v in enumerate(code.values or ()):
@@ -61,12 +62,12 @@ class CodeReader:
 
     def read(self, raw: str) -> float | CellError | None:
         """The stored value, ``None`` for "not coded", or a :class:`CellError`."""
-        hit = self._cache.get(raw, self)
+        hit = self.cache.get(raw, self)
         if hit is not self:
             return hit  # type: ignore[return-value]
         result = self._read(raw.strip())
-        if len(self._cache) < _CACHE_LIMIT:
-            self._cache[raw] = result
+        if len(self.cache) < _CACHE_LIMIT:
+            self.cache[raw] = result
         return result
 
     def _read(self, text: str) -> float | CellError | None:

@@ -45,6 +45,7 @@ def validation_dict(result: ValidationResult, *, strict: bool) -> dict[str, Any]
             "issues_shown": result.shown,
             "by_kind": result.by_kind,
         },
+        "coders": list(result.coders),
         "files": [file_dict(f) for f in result.files],
         "issues": [problem_dict(p) for p in result.problems],
     }

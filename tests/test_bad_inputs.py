@@ -1,0 +1,253 @@
+"""The catalogue of bad inputs (docs/bad-inputs.md): each entry, its message and exit code.
+
+Every entry builds its input in a temporary folder, runs the real CLI and checks the exit
+code and the problem kind (or message). The test at the end checks that the document lists
+exactly these entries.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_SCHEME, ROOT, Run
+
+HEADER = "session,segment,conc,count,kind,goals\n"
+ROW = "S1,1,2,0,explain,4\n"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    build: Callable[[Path], list[str]]  # writes files, returns the CLI arguments
+    exit: int
+    expect: str  # a problem kind or a fragment of the output (stdout + stderr)
+
+
+def _csv(
+    content: str | bytes, name: str = "coder.csv", extra: tuple[str, ...] = ()
+) -> Callable[[Path], list[str]]:
+    def build(tmp: Path) -> list[str]:
+        (tmp / "s.yaml").write_text(MINI_SCHEME)
+        path = tmp / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        return ["validate", "s.yaml", name, "--format", "json", *extra]
+
+    return build
+
+
+def _scheme(content: str | bytes) -> Callable[[Path], list[str]]:
+    def build(tmp: Path) -> list[str]:
+        (tmp / "s.yaml").write_bytes(
+            content if isinstance(content, bytes) else content.encode("utf-8")
+        )
+        return ["scheme", "check", "s.yaml", "--format", "json"]
+
+    return build
+
+
+def _binary(tmp: Path) -> list[str]:
+    rng = random.Random(7)
+    return _csv(bytes(rng.randrange(256) for _ in range(4096)))(tmp)
+
+
+def _zip_bomb(tmp: Path) -> list[str]:
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    with zipfile.ZipFile(tmp / "bomb.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            for _ in range(1100):
+                fh.write(b"\x00" * (1 << 20))
+    return ["validate", "s.yaml", "bomb.xlsx", "--format", "json"]
+
+
+def _truncated_xlsx(tmp: Path) -> list[str]:
+    import openpyxl
+
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    wb = openpyxl.Workbook()
+    wb.save(tmp / "full.xlsx")
+    data = (tmp / "full.xlsx").read_bytes()
+    (tmp / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    return ["validate", "s.yaml", "cut.xlsx", "--format", "json"]
+
+
+def _fifo(tmp: Path) -> list[str]:
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    os.mkfifo(tmp / "pipe.csv")
+    return ["validate", "s.yaml", "pipe.csv"]
+
+
+def _directory(tmp: Path) -> list[str]:
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    (tmp / "folder.csv").mkdir()
+    return ["validate", "s.yaml", "folder.csv"]
+
+
+def _missing(tmp: Path) -> list[str]:
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    return ["validate", "s.yaml", "nowhere.csv"]
+
+
+def _alias_bomb() -> str:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    return "\n".join(lines) + "\n"
+
+
+def _huge_scheme(tmp: Path) -> list[str]:
+    with (tmp / "s.yaml").open("wb") as fh:
+        fh.truncate(100 * 1024 * 1024)
+    return ["scheme", "check", "s.yaml", "--format", "json"]
+
+
+def _wide(n: int) -> str:
+    return (
+        "session,segment," + ",".join(f"c{i}" for i in range(n)) + "\n" + "S1,1" + ",1" * n + "\n"
+    )
+
+
+CP1252 = "session,segment,coder,conc\nS1,1,José,2\nS1,2,Zoë,3\n".encode("cp1252")
+
+CATALOGUE = [
+    Entry("csv-empty", _csv(""), 1, "empty-file"),
+    Entry("csv-whitespace-only", _csv("   \n\n  \n"), 1, "empty-file"),
+    Entry("csv-header-only", _csv(HEADER), 0, "no-rows"),
+    Entry("csv-binary-garbage", _binary, 1, "binary-file"),
+    Entry(
+        "csv-utf16-excel-unicode-text",
+        _csv(
+            HEADER.replace(",", "\t").encode("utf-16") + ROW.replace(",", "\t").encode("utf-16-le"),
+            "u.txt",
+        ),
+        0,
+        '"encoding": "utf-16"',
+    ),
+    Entry(
+        "csv-utf16-without-bom", _csv((HEADER + ROW).encode("utf-16-le")), 1, "--encoding utf-16"
+    ),
+    Entry("csv-cp1252-accented-coders", _csv(CP1252), 1, "undecodable-bytes"),
+    Entry(
+        "csv-cp1252-with-encoding-option", _csv(CP1252, extra=("--encoding", "cp1252")), 0, '"José"'
+    ),
+    Entry(
+        "csv-latin1-with-encoding-option",
+        _csv(
+            "session,segment,coder,conc\nS1,1,Müller,2\n".encode("latin-1"),
+            extra=("--encoding", "latin-1"),
+        ),
+        0,
+        "Müller",
+    ),
+    Entry(
+        "csv-mixed-line-endings",
+        _csv(HEADER + "S1,1,2,0,explain,4\r\nS1,2,1,0,plan,\rS1,3,0,1,link,\n"),
+        0,
+        '"ratings": 10',
+    ),
+    Entry("csv-nul-byte", _csv((HEADER + "S1,1,2\x00,0,explain,4\n").encode()), 1, "binary-file"),
+    Entry(
+        "csv-unterminated-quote",
+        _csv(HEADER + 'S1,1,"2,0,explain,4\nS1,2,1,0,plan,\n'),
+        1,
+        "unterminated quote",
+    ),
+    Entry(
+        "csv-ragged-rows", _csv(HEADER + ROW + "S1,2,1,0\nS1,3,1,0,plan,,,,x\n"), 1, "ragged-row"
+    ),
+    Entry(
+        "csv-duplicate-headers",
+        _csv("session,segment,conc,conc\nS1,1,2,2\n"),
+        1,
+        "duplicate-column",
+    ),
+    Entry("csv-10000-columns", _csv(_wide(10_000)), 1, "unknown-code"),
+    Entry(
+        "csv-semicolon-excel",
+        _csv(HEADER.replace(",", ";") + ROW.replace(",", ";")),
+        0,
+        '"delimiter": ";"',
+    ),
+    Entry(
+        "csv-bom-utf8",
+        _csv(b"\xef\xbb\xbf" + (HEADER + ROW).encode()),
+        0,
+        '"encoding": "utf-8-sig"',
+    ),
+    Entry("number-1e309", _csv(HEADER + "S1,1,2,1e309,,\n"), 1, "not-finite"),
+    Entry("number-nan", _csv(HEADER + "S1,1,2,NaN,,\n"), 1, "not-a-number"),
+    Entry("number-inf", _csv(HEADER + "S1,1,2,inf,,\n"), 1, "not-a-number"),
+    Entry("number-minus-zero", _csv(HEADER + "S1,1,2,-0,,\n"), 0, '"ratings": 2'),
+    Entry("number-full-width-digit", _csv(HEADER + "S1,1,2,１,,\n"), 1, "non-ASCII digits"),
+    Entry(
+        "number-decimal-comma",
+        _csv(HEADER.replace(",", ";") + "S1;1;2;1,5;;\n"),
+        1,
+        "decimal comma",
+    ),
+    Entry("xlsx-zip-bomb", _zip_bomb, 1, "xlsx-too-large"),
+    Entry("xlsx-renamed-csv", _csv(HEADER + ROW, "sheet.xlsx"), 2, "rename it to .csv"),
+    Entry("xlsx-truncated", _truncated_xlsx, 1, "broken-xlsx"),
+    Entry("file-directory", _directory, 2, "is a directory"),
+    Entry("file-fifo", _fifo, 2, "not a regular file"),
+    Entry("file-missing", _missing, 2, "no such file"),
+    Entry("yaml-empty", _scheme(""), 1, "empty-file"),
+    Entry(
+        "yaml-custom-tag", _scheme("id: !!python/object/apply:os.system ['true']\n"), 1, "yaml-tag"
+    ),
+    Entry("yaml-alias-bomb", _scheme(_alias_bomb()), 1, "yaml-too-large"),
+    Entry("yaml-1000-deep", _scheme("a: " + "[" * 1000 + "]" * 1000 + "\n"), 1, "yaml-too-deep"),
+    Entry("yaml-duplicate-keys", _scheme(MINI_SCHEME + "title: Again\n"), 1, "duplicate-key"),
+    Entry(
+        "yaml-tabs",
+        _scheme(MINI_SCHEME.replace("  name: segment", "\tname: segment")),
+        1,
+        "yaml-syntax",
+    ),
+    Entry("yaml-100-mb", _huge_scheme, 1, "file-too-large"),
+    Entry("yaml-not-utf8", _scheme("id: caf\xe9\n".encode("latin-1")), 1, "undecodable-bytes"),
+    Entry("yaml-binary", _scheme(b"\x00\x01\x02garbage"), 1, "undecodable-bytes"),
+]
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[e.id for e in CATALOGUE])
+def test_catalogue_entry(entry: Entry, tmp_path: Path, cli: Callable[..., Run]) -> None:
+    args = entry.build(tmp_path)
+    run = cli(*args, exit=entry.exit, cwd=tmp_path)
+    text = run.out + run.err
+    assert entry.expect in text, text[:2000]
+    assert "Traceback" not in text
+
+
+def test_no_read_permission(
+    tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catalogue entry file-no-permission (root reads everything, so the refusal is simulated)."""
+    (tmp_path / "s.yaml").write_text(MINI_SCHEME)
+    locked = tmp_path / "locked.csv"
+    locked.write_text(HEADER + ROW)
+    locked.chmod(0)
+    real_open = Path.open
+
+    def guarded(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "locked.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", guarded)
+    run = cli("validate", "s.yaml", "locked.csv", exit=2, cwd=tmp_path)
+    assert "permission denied" in run.err
+
+
+def test_document_lists_every_entry() -> None:
+    doc = (ROOT / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, flags=re.MULTILINE))
+    tested = {e.id for e in CATALOGUE} | {"file-no-permission", "csv-200-mb-export"}
+    assert listed == tested, (sorted(listed - tested), sorted(tested - listed))
