@@ -247,4 +247,4 @@ def template(
     from socmodel_cli.fileout import write_atomic
 
     write_atomic(output, data, inputs=inputs, force=force)
-    _wrote(output, f"a {sheet_format.value} sheet for {sheet.coder} ({len(sheet.units)} units)")
+    _wrote(output, f"the {sheet_format.value} sheet for {sheet.coder} ({len(sheet.units)} units)")

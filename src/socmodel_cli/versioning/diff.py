@@ -433,7 +433,8 @@ def _values(a: Code, b: Code, recode: dict[str, int | float | str] | None) -> It
                     f"value-{field}-changed",
                     PATCH,
                     here,
-                    f"{b.id}: {field} of value {t.value} reworded",
+                    f"{b.id}: {field} of value {t.value} reworded"
+                    + ("" if value_key(v.value) == value_key(t.value) else f" (was {v.value})"),
                     code=b.id,
                     old=before,
                     new=after,

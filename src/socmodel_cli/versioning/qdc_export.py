@@ -8,16 +8,25 @@ from collections import defaultdict
 from socmodel_cli import __version__
 from socmodel_cli.scheme.model import Code, Scheme
 from socmodel_cli.versioning import qdc
-from socmodel_cli.versioning.cells import value_text
+from socmodel_cli.versioning.cells import value_text, xml_text
 
 
 def _tag(name: str) -> str:
-    return f"{{{qdc.NS}}}{name}"
+    # Plain names with xmlns set on the root: ElementTree's default_namespace option
+    # refuses unqualified attributes, which REFI-QDA requires.
+    return name
 
 
 def export_qdc(scheme: Scheme) -> bytes:
-    root = ET.Element(_tag("CodeBook"), {"origin": f"socmodel {__version__}"})
-    root.set(f"{{{qdc.XSI}}}schemaLocation", qdc.SCHEMA_LOCATION)
+    root = ET.Element(
+        _tag("CodeBook"),
+        {
+            "xmlns": qdc.NS,
+            "xmlns:xsi": qdc.XSI,
+            "xsi:schemaLocation": qdc.SCHEMA_LOCATION,
+            "origin": f"socmodel {__version__}",
+        },
+    )
     codes = ET.SubElement(root, _tag("Codes"))
     guids: dict[str, str] = {}
     for code in scheme.codes:
@@ -37,11 +46,14 @@ def export_qdc(scheme: Scheme) -> bytes:
         )
         for guid in members:
             ET.SubElement(item, _tag("MemberCode"), {"guid": guid})
+    for element in root.iter():
+        if element.text:
+            element.text = xml_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))
     ET.indent(root, space="  ")
-    body: bytes = ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=qdc.NS
-    )
-    return body + b"\n"
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
 
 
 def _code(parent: ET.Element, scheme: Scheme, code: Code) -> str:

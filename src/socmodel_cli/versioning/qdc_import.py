@@ -154,9 +154,7 @@ def _code(
     if code.guid and qdc.GUID.match(code.guid.strip()):
         entry["qdc_guid"] = code.guid.strip()
     if sets:
-        entry.yaml_set_comment_before_after_key(
-            "id", before=f"in QDA set(s): {', '.join(sets)}", indent=4
-        )
+        entry.yaml_add_eol_comment(f"in QDA set(s): {', '.join(sets)}", "id")
     return entry, guessed
 
 

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from socmodel_cli.scheme.model import Code, Scheme
-from socmodel_cli.versioning.cells import value_text
+from socmodel_cli.versioning.cells import value_text, xml_text
 from socmodel_cli.versioning.template import Template
 
 GREY = PatternFill("solid", fgColor="D9D9D9")
@@ -40,7 +40,7 @@ def template_xlsx(template: Template) -> bytes:
     value_rows = _codebook(book, template.scheme)
     header = template.header
     for col, name in enumerate(header, start=1):
-        cell = ws.cell(row=1, column=col, value=name)
+        cell = ws.cell(row=1, column=col, value=xml_text(name))
         cell.font = Font(bold=True)
         cell.fill = HEADER
         ws.column_dimensions[get_column_letter(col)].width = max(10, len(name) + 2)
@@ -53,7 +53,7 @@ def template_xlsx(template: Template) -> bytes:
         col = first_code_col + offset
         letter = get_column_letter(col)
         rated = template.rated[code.id]
-        comment = Comment(_comment(template, code), "socmodel")
+        comment = Comment(xml_text(_comment(template, code)), "socmodel")
         comment.width, comment.height = 320, 40 + 16 * (len(code.values or ()) + 3)
         ws.cell(row=1, column=col).comment = comment
         validation = _validation(code, value_rows.get(code.id))
@@ -76,7 +76,7 @@ def _put(cell: Cell | MergedCell, text: str) -> None:
     if _INT.match(text):
         cell.value = int(text)
     else:
-        cell.value = text
+        cell.value = xml_text(text)
         cell.data_type = "s"  # never a formula, even if it starts with '='
 
 
@@ -161,7 +161,7 @@ def _validation(code: Code, rows: tuple[int, int] | None) -> DataValidation | No
     dv.errorTitle = f"{code.id}: not an allowed value"
     dv.showErrorMessage = True
     dv.promptTitle = code.id[:32]
-    dv.prompt = code.label[:255]
+    dv.prompt = xml_text(code.label)[:255]
     dv.showInputMessage = True
     return dv
 
@@ -180,19 +180,24 @@ def _codebook(ws: Worksheet, scheme: Scheme) -> dict[str, tuple[int, int]]:
     for code in scheme.codes:
         start = row
         ws.cell(row=row, column=1, value=code.id)
-        ws.cell(row=row, column=2, value=code.label)
+        ws.cell(row=row, column=2, value=xml_text(code.label))
         ws.cell(row=row, column=3, value=code.level)
         if code.categorical:
             for v in code.values or ():
                 cell = ws.cell(row=row, column=4, value=v.value)
                 if isinstance(v.value, str):
+                    cell.value = xml_text(v.value)
                     cell.data_type = "s"
-                ws.cell(row=row, column=5, value=v.label)
-                ws.cell(row=row, column=6, value=v.description)
+                ws.cell(row=row, column=5, value=_clean(v.label))
+                ws.cell(row=row, column=6, value=_clean(v.description))
                 row += 1
             spans[code.id] = (start, row - 1)
         else:
             ws.cell(row=row, column=6, value=_numeric_rule(code))
             row += 1
-        ws.cell(row=start, column=7, value=code.definition)
+        ws.cell(row=start, column=7, value=_clean(code.definition))
     return spans
+
+
+def _clean(text: str | None) -> str | None:
+    return None if text is None else xml_text(text)
