@@ -39,7 +39,7 @@ CONFUSED_MIN_SHARE = 0.25
 # ... this many times the share chance pairing would give it, ...
 CONFUSED_MIN_LIFT = 2.0
 # ... from at least this many coder pairs (codes with three or more values).
-CONFUSED_MIN_PAIRS = 5
+CONFUSED_MIN_PAIRS = 10
 # wide-disagreements: share of the disagreement two or more steps apart (ordered codes).
 WIDE_MIN_SHARE = 0.25
 # kappa-paradox: agreement at least this, the most prevalent value at least this share,
