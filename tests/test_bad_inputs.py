@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import MINI_SCHEME, ROOT, Run
 
 HEADER = "session,segment,conc,count,kind,goals\n"

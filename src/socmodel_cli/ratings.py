@@ -63,17 +63,6 @@ class RatingsBuilder:
             found = self.units[key] = len(self.units)
         return found
 
-    def add(
-        self, code: int, unit: int, coder: int, value: float, file: int, line: int, column: int
-    ) -> None:
-        self.code.append(code)
-        self.unit.append(unit)
-        self.coder.append(coder)
-        self.value.append(value)
-        self.file.append(file)
-        self.line.append(line)
-        self.column.append(column)
-
     def build(self) -> Ratings:
         # Views on the arrays' buffers, not copies: the peak stays one set of columns.
         def view(a: array[int] | array[float], dtype: type[np.generic]) -> npt.NDArray[Any]:

@@ -7,10 +7,10 @@ single run reports them all. Only a file that cannot be opened at all raises.
 from __future__ import annotations
 
 import difflib
-from operator import itemgetter
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -275,8 +275,8 @@ def _read_table(
     # Codes rated once per coarser unit keep only their keys; None means "all the keys".
     projection: dict[str, tuple[int, ...] | None] = {}
     for c in scheme.codes:
-        used = tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c))
-        projection[c.id] = None if used == all_keys else used
+        own = tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c))
+        projection[c.id] = None if own == all_keys else own
     key_pos = cols.keys
     read_of = {cid: r.read for cid, r in readers.items()}
     cache_of = {cid: r.cache for cid, r in readers.items()}
@@ -374,7 +374,7 @@ def _read_table(
                     unit_no = units[unit] = len(units)
                 if used is None:
                     # Share the tuple when nothing was stripped, so the cache costs one slot.
-                    unit_of_raw[raw_keys if raw_keys != unit else unit] = unit_no
+                    unit_of_raw[raw_keys if raw_keys != unit else keys] = unit_no
             if value.__class__ is not float:
                 assert isinstance(value, CellError)
                 sink.add(
@@ -398,7 +398,7 @@ def _read_table(
             add_code(code_no_of[code_id])
             add_unit(unit_no)  # type: ignore[arg-type]
             add_coder(coder_no)
-            add_value(value)  # type: ignore[arg-type]
+            add_value(value)
             add_line(line)
             ratings += 1
     info.ratings = ratings
