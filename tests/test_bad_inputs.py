@@ -7,6 +7,7 @@ exactly these entries.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -250,3 +251,40 @@ def test_document_lists_every_entry() -> None:
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, flags=re.MULTILINE))
     tested = {e.id for e in CATALOGUE} | {"file-no-permission", "csv-200-mb-export"}
     assert listed == tested, (sorted(listed - tested), sorted(tested - listed))
+
+
+@pytest.mark.slow
+def test_200_mb_export_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """Catalogue entry csv-200-mb-export: read row by row; memory ~80 bytes per rating."""
+    import resource
+    import subprocess
+    import sys
+
+    (tmp_path / "s.yaml").write_text(MINI_SCHEME)
+    path = tmp_path / "big.csv"
+    values = {"conc": "0123", "count": "0125", "kind": ("explain", "link", "plan", "link")}
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("session,segment,coder,code,value\n")
+        unit = 0
+        while fh.tell() < 200 * 1024 * 1024:
+            block = []
+            for _ in range(20_000):
+                unit += 1
+                for coder in ("ann", "bob", "cy"):
+                    for code, options in values.items():
+                        block.append(f"S{unit // 20},{unit % 20},{coder},{code},{options[(unit + len(coder)) % 4]}\n")
+            fh.write("".join(block))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run(
+        [sys.executable, "-m", "socmodel_cli", "validate", "s.yaml", "big.csv", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    assert proc.returncode == 0, proc.stderr
+    ratings = json.loads(proc.stdout)["summary"]["ratings"]
+    assert ratings > 9_000_000
+    # Far below the text held as Python objects (several GB); proportional to the ratings.
+    assert peak_mb < 1200, f"peak {peak_mb:.0f} MB for {ratings} ratings"
