@@ -184,12 +184,29 @@ def ratio_delta(a: FloatArray, b: FloatArray) -> FloatArray:
 
 
 def ratio_pair_sum(vals: FloatArray, counts: FloatArray) -> float:
-    """sum_{v, w} c_v c_w delta_ratio(v, w) over distinct values, blockwise in memory."""
+    """sum_{v, w} c_v c_w delta_ratio(v, w) over distinct non-negative values, blockwise.
+
+    ``vals`` must be sorted and distinct. The sum is symmetric with a zero diagonal, so only
+    pairs v < w are visited (twice their sum is returned): for a block of rows, the
+    distances to every larger value are formed in one buffer and reduced with a
+    matrix-vector product. A zero value is handled apart: delta(0, w) = 1 for w > 0.
+    """
     total = 0.0
+    if vals.size and vals[0] == 0.0:
+        # pairs (0, w), w > 0: delta = 1
+        total += 2.0 * float(counts[0]) * float(counts[1:].sum())
+        vals, counts = vals[1:], counts[1:]
     size = vals.size
     step = max(1, _RATIO_BLOCK // max(size, 1))
     for start in range(0, size, step):
-        block = vals[start : start + step]
-        d = ratio_delta(block[:, None], vals[None, :])
-        total += float((counts[start : start + step, None] * counts[None, :] * d).sum())
+        stop = min(size, start + step)
+        rows = vals[start:stop, None]
+        cols = vals[None, start:]
+        d = rows - cols
+        d /= rows + cols
+        d *= d
+        # rows of the block against every value from the block's start on; the part left
+        # of the diagonal inside the block holds pairs v > w, which are zeroed.
+        d[np.tril_indices(stop - start, k=0, m=d.shape[1])] = 0.0
+        total += 2.0 * float(counts[start:stop] @ (d @ counts[start:]))
     return total
