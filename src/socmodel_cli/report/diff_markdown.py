@@ -49,6 +49,6 @@ def markdown_diff(diff: SchemeDiff) -> str:
 def _text(text: str) -> str:
     """One line, with characters that would start Markdown or HTML markup escaped."""
     flat = " ".join(text.split())
-    for ch in "\\`*<>[]":
+    for ch in "\\`*<[]":
         flat = flat.replace(ch, "\\" + ch)
     return flat
