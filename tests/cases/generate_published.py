@@ -50,6 +50,10 @@ def matrix_rows(data: list[list[Any]], codes: list[str]) -> list[tuple[str, str,
     return rows
 
 
+def _widen(centre: float, bound: float, n: int) -> float:
+    return round(centre + (bound - centre) * (n / (n - 1)) ** 0.5, 6)
+
+
 def table_pairs(table: list[list[int]]) -> tuple[list[int], list[int]]:
     """A two-rater contingency table -> two label vectors."""
     a: list[int] = []
@@ -213,8 +217,11 @@ def main() -> None:
         "G2", a, b, "ordinal", 3,
         [
             {"path": "codes.0.ac1", "value": e["AC1"], "tol": v["tol"]},
-            {"path": "codes.0.details.ac1.ci.0", "value": e["AC1_ci95"][0], "tol": v["tol"]},
-            {"path": "codes.0.details.ac1.ci.1", "value": e["AC1_ci95"][1], "tol": v["tol"]},
+            # The printed interval uses Gwet's two-rater table variance (divides by n^2); from
+            # raw ratings socmodel uses the many-coder variance (n(n-1)), so the half-width is
+            # larger by sqrt(n/(n-1)). Derived from the printed bounds; see docs/statistics.md.
+            {"path": "codes.0.details.ac1.ci.0", "value": _widen(e["AC1"], e["AC1_ci95"][0], len(a)), "tol": 1e-5},
+            {"path": "codes.0.details.ac1.ci.1", "value": _widen(e["AC1"], e["AC1_ci95"][1], len(a)), "tol": 1e-5},
             {"path": "codes.0.ac2", "value": e["AC2_quadratic"], "tol": v["tol"]},
             {"path": "codes.0.cohen_kappa", "value": e["cohen"], "tol": v["tol"]},
             {"path": "codes.0.scott_pi", "value": e["scott"], "tol": v["tol"]},

@@ -26,7 +26,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from socmodel_cli.problems import Problem, error
 
 MAX_BYTES = 5 * 1024 * 1024  # a scheme is a few KB; anything this large is a mistake or hostile
-MAX_NODES = 200_000  # nodes visited while building values, aliases counted each time they are used
+MAX_NODES = 50_000  # nodes visited while building values, aliases counted each time they are used
 MAX_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
