@@ -227,7 +227,7 @@ def code_matrix(code: Code, rows: list[list[float]]) -> CodeMatrix:
     return CodeMatrix(
         code=code,
         values=x,
-        units=tuple((f"S{i:03d}",) for i in range(x.shape[0])),
+        units=tuple((f"S{i:03d}", "1") for i in range(x.shape[0])),
         coders=tuple(f"coder{j}" for j in range(x.shape[1])),
     )
 
@@ -273,3 +273,39 @@ def test_a_clean_code_has_no_findings() -> None:
     truth = rng.integers(0, 4, 400)
     rows = [[t, t, t if rng.random() > 0.03 else (t + 1) % 4] for t in truth]
     assert found(NOMINAL, rows) == {}
+
+
+def test_a_single_coder_gives_alpha_undefined_and_exit_1(cli: Callable[..., Run]) -> None:
+    doc = cli("diagnose", SCHEME, EXPORTS[0], "-f", "json", exit=1).json()
+    for code in doc["codes"]:
+        assert code["status"] == "undefined"
+        assert kinds(code) == ["alpha-undefined"]
+        assert code["pairs"] == [] and code["top_units"] == []
+    run = cli("diagnose", SCHEME, EXPORTS[0], "--code", "resistance", exit=1)
+    assert "no unit was rated by two or more coders" in run.out
+
+
+def test_continuous_code_without_categories_renders(capsys: pytest.CaptureFixture[str]) -> None:
+    from rich.console import Console
+
+    from socmodel_cli.diagnostics import DiagnosisResult
+    from socmodel_cli.report.diagnostics_text import render_diagnosis
+
+    rng = np.random.default_rng(2)
+    truth = rng.normal(50, 10, 120)
+    rows = [[t + rng.normal(0, 2), t + rng.normal(0, 2), t + 8 + rng.normal(0, 2)] for t in truth]
+    code = Code(id="minutes", label="Minutes", level="interval")
+    diag = diagnose_code(code_matrix(code, rows), 0.8, DiagnoseOptions(replicates=100))
+    assert diag.disagreement is None and diag.categories == ()
+    assert [b.coder for b in diag.attributed_bias] == ["coder2"]
+    doc = diagnosis_dict(DiagnosisResult(load_scheme(SCHEME), DiagnoseOptions(), (diag,)))
+    entry = doc["codes"][0]
+    assert set(entry) == CODE_KEYS
+    assert entry["coincidence"] is None and entry["scale"] is None and entry["categories"] is None
+    assert len(entry["top_units"]) == 10 and entry["units_with_disagreement"] == 120
+    render_diagnosis(
+        DiagnosisResult(load_scheme(SCHEME), DiagnoseOptions(), (diag,)),
+        Console(width=100, no_color=True),
+    )
+    out = capsys.readouterr().out
+    assert "too many distinct values" in out and "coder2 rates minutes higher" in out

@@ -194,7 +194,7 @@ def leave_one_out(view: CodeView, alpha_all: Estimate) -> tuple[LeaveOneOut, ...
         est = (
             stats.alpha(rest, code.level, k)
             if rest.shape[1] >= 2
-            else Estimate(value=None, reason="only one coder would remain")
+            else Estimate(value=None, reason="fewer than two coders would remain")
         )
         change = (
             est.value - alpha_all.value

@@ -253,7 +253,7 @@ def _drags(i: Inputs) -> list[Finding]:
         out.append(
             Finding(
                 "coder-drags-alpha",
-                "high" if crosses or loo.change >= DRAG_MIN_GAIN else "medium",
+                "high",
                 message,
                 f"retrain or recalibrate {loo.coder} before their codings are used; the coder "
                 "table shows how their values differ",

@@ -79,6 +79,9 @@ def _render_code(c: CodeDiagnosis, top: int, console: Console) -> None:
         f"{r.pairable_units} pairable of {r.units} units; coders {safe(', '.join(r.coders))}"
     )
     _findings(c, console)
+    if r.pairable_units == 0:
+        console.print("Nothing more to show: no unit was rated by two or more coders.")
+        return
     _where(c, top, console)
     _who(c, console)
     _units(c, top, console)
@@ -293,7 +296,7 @@ def _artefacts(c: CodeDiagnosis, console: Console) -> None:
     p = a.prevalence
     if p is not None:
         parts.append(
-            f"most prevalent {safe(p.value)} {_pct(p.share)} "
+            f"most prevalent value {safe(p.value)}: {_pct(p.share)} "
             f"(PI {_f(p.prevalence_index, 2)}, BI {_f(p.bias_index, 2)})"
         )
     if a.unused_values is not None:
