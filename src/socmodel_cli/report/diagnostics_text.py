@@ -63,6 +63,7 @@ def _verdict_line(c: CodeDiagnosis, console: Console) -> None:
 
 def _heading(console: Console, title: str) -> None:
     """A table's title on its own line, so it never wraps to the table's width."""
+    console.print()
     console.print(title, style="bold")
 
 
@@ -176,6 +177,12 @@ def _where(c: CodeDiagnosis, top: int, console: Console) -> None:
             "" if k.bias_pair is None else safe("/".join(k.bias_pair)),
         )
     console.print(t)
+    console.print(
+        "n: pairable values; agree: when a coder gives the value, the share of the others' values "
+        "that match; alpha: the value vs the rest; PI, BI: Byrt's prevalence and bias indices "
+        "(BI: the coder pair with the largest).",
+        style="dim",
+    )
     if d.pairs and c.view.k > 2:
         _heading(console, "Values most often confused")
         t = _table()
@@ -242,6 +249,11 @@ def _who(c: CodeDiagnosis, console: Console) -> None:
             "" if p.kappa is None else _f(p.kappa.value),
         )
     console.print(t)
+    console.print(
+        "kappa: Cohen's"
+        + (" (linear weights over the declared values)." if c.view.ordered else "."),
+        style="dim",
+    )
 
 
 def _shift_cells(b: CoderBias, ordered: bool) -> list[str]:
