@@ -124,7 +124,7 @@ def section_alpha(n: int, repeat: int) -> str:
     for label, x, level, k, domain in cases:
         ours, t_ours, m_ours = try_measure(lambda x=x, level=level, k=k: alpha(x, level, k), repeat)
         theirs, t_pkg, m_pkg = try_measure(
-            lambda x=x, level=level, domain=domain: kripp_pkg(x, level, domain)
+            lambda x=x, level=level, domain=domain: kripp_pkg(x, level, domain), repeat
         )
         agree = "yes" if theirs is not None and abs(ours.value - theirs) < 1e-9 else "no"
         rows.append([label, f"{n:,}", t_ours, m_ours, t_pkg, m_pkg, fmt(ours.value), agree])
@@ -264,14 +264,14 @@ def section_kappas() -> str:
         counts, _ = aggregate_raters(complete.astype(int), n_cat=5)
         return float(sm_fleiss(counts))
 
-    ref, t_ref, m_ref = measure(sm)
+    ref, t_ref, m_ref = measure(sm, 3)
     ours, t_ours, m_ours = measure(lambda: fleiss_kappa(complete, "nominal", 5), 3)
     rows.append(
         ["Fleiss' kappa, complete", "statsmodels", t_ref, m_ref, t_ours, m_ours, ref, ours.value]
     )
 
     a, b = complete[:, 0].astype(int), complete[:, 1].astype(int)
-    ref, t_ref, m_ref = measure(lambda: float(cohen_kappa_score(a, b, labels=list(range(5)))))
+    ref, t_ref, m_ref = measure(lambda: float(cohen_kappa_score(a, b, labels=list(range(5)))), 3)
     two = complete[:, :2]
     ours, t_ours, m_ours = measure(lambda: cohen_kappa(two, "nominal", 5), 3)
     rows.append(
@@ -284,7 +284,7 @@ def section_kappas() -> str:
             res = CAC(pd.DataFrame(missing), categories=[0.0, 1.0, 2.0, 3.0, 4.0], digits=15).gwet()
         return float(res["est"]["coefficient_value"])
 
-    ref, t_ref, m_ref = measure(irr)
+    ref, t_ref, m_ref = measure(irr, 3)
     ours, t_ours, m_ours = measure(lambda: gwet_ac1(missing, "nominal", 5), 3)
     rows.append(
         [
