@@ -263,6 +263,7 @@ def test_wide_disagreements_when_a_coder_reverses_the_scale() -> None:
 def test_undefined_alpha_and_few_units() -> None:
     f = found(ORDINAL, [[2, 2]] * 12)
     assert "alpha-undefined" in f and "variation" in f["alpha-undefined"].message
+    assert "different values" in f["alpha-undefined"].remedy
     f = found(ORDINAL, [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4], [1, 2]] * 3)
     assert f["few-pairable-units"].evidence["pairable_units"] == 18
     assert "poor-code" not in f

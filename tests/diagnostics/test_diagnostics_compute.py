@@ -300,3 +300,21 @@ def test_declared_numeric_values_become_categories() -> None:
     assert view.declared and view.ordered
     assert view.cats is not None
     np.testing.assert_array_equal(view.cats[:, 0], [0, 2, 1, 0])
+
+
+def test_bias_index_with_three_coders_is_the_largest_pair() -> None:
+    rng = np.random.default_rng(4)
+    truth = rng.integers(0, 3, 200).astype(float)
+    x = np.stack([truth, truth, truth], axis=1)
+    x[rng.random(200) < 0.3, 2] = 0  # coder c2 over-uses category 0
+    view = code_view(matrix(make_code("nominal", k=3), x))
+    picture = disagreement(view)
+    assert picture is not None
+    zero = category_agreement(view, picture)[0]
+    both = ~np.isnan(x).any(axis=1)
+    expected = {
+        (f"c{a}", f"c{b}"): abs((x[both, a] == 0).mean() - (x[both, b] == 0).mean())
+        for a, b in ((0, 1), (0, 2), (1, 2))
+    }
+    assert zero.bias_pair in {("c0", "c2"), ("c1", "c2")}
+    assert zero.bias_index == pytest.approx(max(expected.values()))

@@ -47,13 +47,14 @@ def category_agreement(view: CodeView, picture: Disagreement) -> tuple[CategoryA
     n_c = o.sum(axis=1)
     n = float(n_c.sum())
     rated = cats >= 0
+    bias = _bias_indices(view)
     out = []
     for c in range(view.k):
         binary = np.where(rated, (cats == c).astype(np.float64), np.nan)
         agree_c = float(o[c, c])
         # Pairs both "other": everything outside row c and column c.
         agree_rest = n - 2.0 * float(n_c[c]) + agree_c
-        bi, pair = _bias_index(view, c)
+        bi, pair = bias[c]
         out.append(
             CategoryAgreement(
                 index=c,
@@ -72,20 +73,25 @@ def category_agreement(view: CodeView, picture: Disagreement) -> tuple[CategoryA
     return tuple(out)
 
 
-def _bias_index(view: CodeView, c: int) -> tuple[float | None, tuple[str, str] | None]:
-    """Largest |share of c by coder a - share of c by coder b| over coder pairs, units both rated."""
+def _bias_indices(view: CodeView) -> list[tuple[float | None, tuple[str, str] | None]]:
+    """Per category, the largest |share of c by coder a - share by coder b| over coder pairs
+    (units both rated), and that pair."""
     assert view.cats is not None
     cats = view.cats
-    best: tuple[float, tuple[str, str]] | None = None
+    k = view.k
+    best: list[tuple[float | None, tuple[str, str] | None]] = [(None, None)] * k
     n_coders = cats.shape[1]
     for a in range(n_coders):
         for b in range(a + 1, n_coders):
             both = (cats[:, a] >= 0) & (cats[:, b] >= 0)
-            if not both.any():
+            n = int(both.sum())
+            if n == 0:
                 continue
-            bi = abs(float((cats[both, a] == c).mean()) - float((cats[both, b] == c).mean()))
-            if best is None or bi > best[0]:
-                best = (bi, (view.coders[a], view.coders[b]))
-    if best is None:
-        return None, None
+            share_a = np.bincount(cats[both, a], minlength=k) / n
+            share_b = np.bincount(cats[both, b], minlength=k) / n
+            pair = (view.coders[a], view.coders[b])
+            for c, bi in enumerate(np.abs(share_a - share_b).tolist()):
+                current = best[c][0]
+                if current is None or bi > current:
+                    best[c] = (bi, pair)
     return best

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -134,8 +134,6 @@ def _result(view: CodeView, coder: int, others: Sequence[int], shared: int) -> C
 def _with(
     b: CoderBias, *, scale: Shift | None = None, categories: tuple[CategoryShift, ...] = ()
 ) -> CoderBias:
-    from dataclasses import replace
-
     return replace(b, scale=scale, categories=categories)
 
 

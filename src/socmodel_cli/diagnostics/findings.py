@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy as np
+
 from socmodel_cli.code_reliability import CodeReliability
 from socmodel_cli.diagnostics.artefacts import Artefacts
 from socmodel_cli.diagnostics.categories import CategoryAgreement
@@ -152,9 +154,11 @@ def _undefined(i: Inputs) -> list[Finding]:
     if i.rel.status != "undefined":
         return []
     reason = i.rel.reason
-    if "coder" in reason and "two or more" in reason:
+    x = i.view.x
+    pairable = x[(~np.isnan(x)).sum(axis=1) >= 2]
+    if len(i.view.coders) < 2 or pairable.size == 0:
         remedy = "have a second coder rate (a sample of) the same units"
-    elif "variation" in reason:
+    elif np.unique(pairable[~np.isnan(pairable)]).size == 1:
         remedy = (
             "double-code units where the code takes different values (sample sessions "
             "where it varies); agreement on a constant says nothing about reliability"
