@@ -249,3 +249,25 @@ def test_json_keys_always_present(cli: Callable[..., Any], tmp_path: Path) -> No
         "migration_from", "renamed", "recoded", "dropped", "version_cells", "issues",
     }  # fmt: skip
     assert set(doc["totals"]) == {"files", "migrated", "unchanged", "incomplete", "unmapped_values"}
+
+
+def test_validate_checks_the_stated_scheme(
+    cli: Callable[..., Any], v2: Path, write: Callable[..., Path]
+) -> None:
+    """The scheme_id / scheme_version columns, through the CLI (see validation.py)."""
+
+    def kinds(sid: str, version: str, exit: int) -> set[str]:
+        f = write(
+            "f.csv", f"session,segment,conc,scheme_id,scheme_version\nS1,1,2,{sid},{version}\n"
+        )
+        doc = cli("validate", v2, f, "--format", "json", exit=exit).json()
+        return {p["kind"] for p in doc["issues"]}
+
+    assert not {"wrong-scheme", "incompatible-version"} & kinds("mini", "2.0.0", 0)
+    minor = write("m.yaml", MINI_V2.replace("version: 2.0.0", "version: 2.3.0"))
+    f = write("g.csv", "session,segment,conc,scheme_id,scheme_version\nS1,1,2,mini,2.1.0\n")
+    doc = cli("validate", minor, f, "--format", "json", exit=0).json()
+    assert "older-minor-version" in {p["kind"] for p in doc["issues"]}
+    cli("validate", minor, f, "--strict", exit=1)
+    assert "wrong-scheme" in kinds("other", "2.0.0", 1)
+    assert "incompatible-version" in kinds("mini", "1.4.0", 1)
