@@ -272,7 +272,9 @@ def test_200_mb_export_streams_in_bounded_memory(tmp_path: Path) -> None:
                 unit += 1
                 for coder in ("ann", "bob", "cy"):
                     for code, options in values.items():
-                        block.append(f"S{unit // 20},{unit % 20},{coder},{code},{options[(unit + len(coder)) % 4]}\n")
+                        block.append(
+                            f"S{unit // 20},{unit % 20},{coder},{code},{options[(unit + len(coder)) % 4]}\n"
+                        )
             fh.write("".join(block))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     proc = subprocess.run(

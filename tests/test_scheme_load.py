@@ -159,3 +159,10 @@ def test_committed_json_schema_is_current() -> None:
 
     committed = json.loads((ROOT / "docs" / "scheme.schema.json").read_text(encoding="utf-8"))
     assert committed == json.loads(dumps(scheme_json_schema())), "run: socmodel scheme json-schema > docs/scheme.schema.json"
+
+
+def test_folded_text_has_no_control_characters() -> None:
+    scheme = load_scheme(SCHEME)
+    texts = [scheme.description or "", *(c.definition or "" for c in scheme.codes)]
+    assert all(ch.isprintable() or ch in "\n" for text in texts for ch in text)
+    assert "therapy sessions" in (scheme.description or "").replace("\n", " ")
