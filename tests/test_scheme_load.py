@@ -158,7 +158,9 @@ def test_committed_json_schema_is_current() -> None:
     from tests.conftest import ROOT
 
     committed = json.loads((ROOT / "docs" / "scheme.schema.json").read_text(encoding="utf-8"))
-    assert committed == json.loads(dumps(scheme_json_schema())), "run: socmodel scheme json-schema > docs/scheme.schema.json"
+    assert committed == json.loads(dumps(scheme_json_schema())), (
+        "run: socmodel scheme json-schema > docs/scheme.schema.json"
+    )
 
 
 def test_folded_text_has_no_control_characters() -> None:
