@@ -187,7 +187,7 @@ def _recursion_guard() -> Iterator[None]:
 
 def read_yaml_text(text: str, file: str) -> Located:
     """Compose and build ``text``; raise ``_Stop`` (via ``load_yaml_*``) on any problem."""
-    yaml = YAML(typ="safe", pure=True)  # the round-trip composer marks folds with \\a
+    yaml = YAML(typ="safe", pure=True)  # the round-trip composer marks folds with BEL
     builder = _Builder(file)
     try:
         with _recursion_guard():
