@@ -310,3 +310,12 @@ def test_continuous_code_without_categories_renders(capsys: pytest.CaptureFixtur
     )
     out = capsys.readouterr().out
     assert "too many distinct values" in out and "coder2 rates minutes higher" in out
+
+
+def test_noise_on_every_value_is_a_poor_code_not_poor_categories() -> None:
+    rng = np.random.default_rng(11)
+    truth = rng.integers(0, 4, 300)
+    rows = [[t if rng.random() > 0.35 else rng.integers(0, 4) for _ in range(3)] for t in truth]
+    f = found(NOMINAL, rows, threshold=0.8)
+    assert "poor-code" in f
+    assert not {"poor-category", "confused-categories", "coder-bias"} & set(f)

@@ -49,8 +49,11 @@ WIDE_MIN_SHARE = 0.25
 PARADOX_MIN_AGREEMENT = 0.80
 PARADOX_MIN_SHARE = 0.60
 PARADOX_MIN_GAP = 0.10
-# poor-category: nominal codes with 3+ values; a value with at least this many pairable values.
+# poor-category: nominal codes with 3+ values; a value with at least this many pairable values
+# whose category-vs-rest alpha is below the threshold and this much below the code's alpha
+# (when every value is as poor as the code, the code is the problem: poor-code).
 POOR_CATEGORY_MIN_VALUES = 10
+POOR_CATEGORY_MARGIN = 0.10
 # few-pairable-units: fewer pairable units than this is too few whatever the minimum says.
 FEW_UNITS = 30
 # wide-interval: an alpha interval wider than this cannot support a conclusion.
@@ -331,14 +334,25 @@ def _poor_categories(i: Inputs) -> list[Finding]:
     if i.view.ordered or i.view.k < 3:
         return []
     thr = i.rel.threshold
+    overall = i.rel.alpha.value
+    if overall is None:
+        return []
     out = []
     for c in i.categories:
         a = c.alpha.value
-        if a is None or a >= thr or c.pairable_values < POOR_CATEGORY_MIN_VALUES:
+        if (
+            a is None
+            or a >= thr
+            or a > overall - POOR_CATEGORY_MARGIN
+            or c.pairable_values < POOR_CATEGORY_MIN_VALUES
+        ):
             continue
         partner = _partner(i, c.index)
         spec = c.specific_agreement
-        message = f"{c.value} agrees poorly: category-vs-rest alpha {f3(a)} < {f3(thr)}"
+        message = (
+            f"{c.value} agrees poorly: category-vs-rest alpha {f3(a)} < {f3(thr)} "
+            f"(the code: {f3(overall)})"
+        )
         if spec is not None:
             message += f"; when a coder says {c.value}, another says so too {pct(spec)} of the time"
         if partner is not None:
@@ -354,6 +368,7 @@ def _poor_categories(i: Inputs) -> list[Finding]:
                 {
                     "value": c.value,
                     "alpha": a,
+                    "code_alpha": overall,
                     "threshold": thr,
                     "specific_agreement": spec,
                     "pairable_values": c.pairable_values,
