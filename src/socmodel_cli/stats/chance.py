@@ -87,6 +87,8 @@ def chance_corrected(
     pair_den = np.where(two, r * (r - 1.0), 1.0)
     pa_i = np.where(two, (cnt * (r_star - 1.0)).sum(axis=1) / pair_den, 0.0)
     pa = float(pa_i[two].mean())
+    # Category shares average over every unit rated at least once (Gwet 2014; irrCAC):
+    # a lone rating says nothing about agreement but does say how often a category is used.
     share = cnt / r[:, None]
     pi = share.mean(axis=0)
     tw = float(w.sum())
@@ -105,6 +107,7 @@ def chance_corrected(
         )
         return undefined(why, units_used=n2, units_excluded=excluded)
     coef = (pa - pe) / (1.0 - pe)
+    # Per-unit contributions whose mean over all n units is the coefficient (hence n / n2).
     c_i = (n / n2) * (pa_i - pe * two) / (1.0 - pe)
     if method == "fleiss":
         pe_i = share @ ((w @ pi + w.T @ pi) / 2.0)
