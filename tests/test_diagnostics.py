@@ -319,3 +319,18 @@ def test_noise_on_every_value_is_a_poor_code_not_poor_categories() -> None:
     f = found(NOMINAL, rows, threshold=0.8)
     assert "poor-code" in f
     assert not {"poor-category", "confused-categories", "coder-bias"} & set(f)
+
+
+def test_diagnose_and_reliability_agree_on_shared_numbers(examples_doc: dict[str, Any]) -> None:
+    from socmodel_cli.code_reliability import compute_reliability
+    from socmodel_cli.report.reliability_dict import reliability_dict
+
+    scheme = load_scheme(SCHEME)
+    ratings = validate_files(scheme, EXPORTS, coder=None, encoding=None, max_issues=0).ratings
+    rel = {c["code"]: c for c in reliability_dict(compute_reliability(ratings))["codes"]}
+    for code in examples_doc["codes"]:
+        other = rel[code["code"]]
+        for key in ("alpha", "alpha_ci", "status", "threshold", "pairable_units", "units"):
+            assert code[key] == other[key], (code["code"], key)
+        assert code["artefacts"]["ac1"] == other["ac1"]
+        assert code["artefacts"]["pabak"] == other["brennan_prediger"]

@@ -15,6 +15,7 @@ from socmodel_cli.code_reliability import (
     CodeReliability,
     Options,
     code_reliability,
+    compute_reliability,
 )
 from socmodel_cli.diagnostics.artefacts import Artefacts, artefacts
 from socmodel_cli.diagnostics.categories import CategoryAgreement, category_agreement
@@ -31,7 +32,6 @@ from socmodel_cli.diagnostics.coincidence import Disagreement, disagreement
 from socmodel_cli.diagnostics.findings import Finding, Inputs, code_findings, is_biased
 from socmodel_cli.diagnostics.scale import CodeView, code_view
 from socmodel_cli.diagnostics.units import UnitDisagreement, unit_disagreements
-from socmodel_cli.errors import UsageError
 from socmodel_cli.ratings import CodeMatrix, Ratings
 from socmodel_cli.scheme.model import Scheme
 
@@ -84,7 +84,13 @@ class DiagnosisResult:
 def diagnose_code(
     matrix: CodeMatrix, threshold: float, options: DiagnoseOptions, index: int = 0
 ) -> CodeDiagnosis:
+    """Diagnostics for one code's units x coders matrix (``index`` seeds its bootstrap)."""
     rel = code_reliability(matrix, threshold, options.reliability_options(), index)
+    return explain(matrix, rel)
+
+
+def explain(matrix: CodeMatrix, rel: CodeReliability) -> CodeDiagnosis:
+    """Diagnostics for a code whose reliability has been computed."""
     view = code_view(matrix)
     picture = disagreement(view)
     cats = () if picture is None else category_agreement(view, picture)
@@ -109,17 +115,12 @@ def diagnose_code(
 
 
 def compute_diagnosis(ratings: Ratings, options: DiagnoseOptions | None = None) -> DiagnosisResult:
-    """Diagnostics for every selected code of ``ratings.scheme``."""
+    """Diagnostics for every selected code of ``ratings.scheme``.
+
+    Code selection, thresholds and bootstrap seeds are those of ``compute_reliability``, so
+    both commands agree on every shared number. Unknown codes raise ``UsageError``.
+    """
     options = options or DiagnoseOptions()
-    scheme = ratings.scheme
-    unknown = [c for c in options.codes if c not in scheme.code_map]
-    if unknown:
-        raise UsageError(
-            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(scheme.code_map)}"
-        )
-    selected = [c for c in scheme.codes if not options.codes or c.id in options.codes]
-    results = []
-    for index, code in enumerate(selected):
-        threshold = options.min_alpha if options.min_alpha is not None else scheme.threshold(code)
-        results.append(diagnose_code(ratings.matrix(code.id), threshold, options, index))
-    return DiagnosisResult(scheme=scheme, options=options, codes=tuple(results))
+    reliability = compute_reliability(ratings, options.reliability_options())
+    codes = tuple(explain(ratings.matrix(r.code.id), r) for r in reliability.codes)
+    return DiagnosisResult(scheme=ratings.scheme, options=options, codes=codes)
