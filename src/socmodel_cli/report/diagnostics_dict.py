@@ -1,7 +1,7 @@
 """The JSON contract of ``socmodel diagnose`` (documented in docs/diagnostics.md).
 
-Every key is always present (null when it does not apply); numbers are rounded to six
-decimals; lists that can grow with the data (confused pairs, units) are cut to ``top``.
+Every key is always present (null when it does not apply); numbers are plain floats at
+full precision; lists that can grow with the data (confused pairs, units) are cut to ``top``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from socmodel_cli.report.jsonout import JSON_VERSION
 
 
 def _num(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 6)
+    """A plain float at full precision (as ``reliability`` writes them), or None."""
+    return None if x is None else float(x)
 
 
 def _matrix(m: npt.NDArray[np.float64] | None) -> list[list[float | None]] | None:
