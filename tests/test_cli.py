@@ -294,3 +294,14 @@ def test_library_exports_resolve() -> None:
 
     for name in socmodel_cli.__all__:
         assert getattr(socmodel_cli, name) is not None
+
+
+def test_undefined_reason_names_the_declared_value(
+    cli: Callable[..., Run], mini: Path, write: Callable[..., Path]
+) -> None:
+    a = write("a.csv", "session,segment,kind\nS1,1,plan\nS1,2,plan\n")
+    b = write("b.csv", "session,segment,kind\nS1,1,plan\nS1,2,plan\n")
+    doc = cli("reliability", mini, a, b, "--code", "kind", "--format", "json", exit=1).json()
+    code = doc["codes"][0]
+    assert code["status"] == "undefined" and code["alpha"] is None
+    assert "no variation" in code["reason"] and "'plan'" in code["reason"]

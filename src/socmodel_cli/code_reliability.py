@@ -8,7 +8,8 @@ code passes (alpha at or above its threshold).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Literal
 
@@ -142,13 +143,33 @@ def code_reliability(
         status="undefined",
         reason="",
     )
-    status, reason = verdict(a, threshold, n_coders)
+    named = {
+        f.name: _named(code, getattr(result, f.name))
+        for f in fields(result)
+        if f.type in {"Estimate", "Estimate | None"}
+    }
+    result = replace(result, **named)
+    status, reason = verdict(result.alpha, threshold, n_coders)
     return _replace(result, status=status, reason=reason)
 
 
-def _replace(r: CodeReliability, *, status: Status, reason: str) -> CodeReliability:
-    from dataclasses import replace
+_CATEGORY = re.compile(r"\bcategory (\d+)\b")
 
+
+def _named(code: Code, e: Estimate | None) -> Estimate | None:
+    """Reasons from the statistics name category indices; show the declared value instead."""
+    if e is None or not e.reason or not code.categorical:
+        return e
+    values = code.declared
+
+    def name(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return repr(values[i]) if i < len(values) else m.group(0)
+
+    return replace(e, reason=_CATEGORY.sub(name, e.reason))
+
+
+def _replace(r: CodeReliability, *, status: Status, reason: str) -> CodeReliability:
     return replace(r, status=status, reason=reason)
 
 
