@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -100,7 +100,14 @@ def code_reliability(
     rated = (~np.isnan(x)).sum(axis=1)
     pairable = rated >= 2
     n_coders = len(matrix.coders)
-    a = stats.alpha(x, level, k)
+    a = _named(code, stats.alpha(x, level, k))
+    assert a is not None
+
+    def named(e: Estimate) -> Estimate:
+        out = _named(code, e)
+        assert out is not None
+        return out
+
     boot: BootstrapResult | None = None
     if a.value is not None and options.replicates > 0:
         run = stats.bootstrap_alpha if options.bootstrap == "units" else stats.kalpha_bootstrap
@@ -124,31 +131,29 @@ def code_reliability(
         pairable_values=int(rated[pairable].sum()),
         alpha=a,
         bootstrap=boot,
-        percent_agreement=stats.percent_agreement(x),
-        cohen_kappa=stats.cohen_kappa(x, level, k, categories=cats) if two else None,
-        weighted_kappa_linear=stats.weighted_kappa(x, level, k, weights="linear", categories=cats)
-        if two and ordered
-        else None,
-        weighted_kappa_quadratic=stats.weighted_kappa(
-            x, level, k, weights="quadratic", categories=cats
+        percent_agreement=named(stats.percent_agreement(x)),
+        cohen_kappa=named(stats.cohen_kappa(x, level, k, categories=cats)) if two else None,
+        weighted_kappa_linear=named(
+            stats.weighted_kappa(x, level, k, weights="linear", categories=cats)
         )
         if two and ordered
         else None,
-        fleiss_kappa=stats.fleiss_kappa(x, level, k, categories=cats),
-        light_kappa=stats.light_kappa(x, level, k, categories=cats) if n_coders > 2 else None,
-        scott_pi=stats.scott_pi(x, level, k, categories=cats) if two else None,
-        brennan_prediger=stats.brennan_prediger(x, level, k, categories=cats),
-        ac1=stats.gwet_ac1(x, level, k, categories=cats),
-        ac2=stats.gwet_ac2(x, level, k, categories=cats) if ordered else None,
+        weighted_kappa_quadratic=named(
+            stats.weighted_kappa(x, level, k, weights="quadratic", categories=cats)
+        )
+        if two and ordered
+        else None,
+        fleiss_kappa=named(stats.fleiss_kappa(x, level, k, categories=cats)),
+        light_kappa=named(stats.light_kappa(x, level, k, categories=cats))
+        if n_coders > 2
+        else None,
+        scott_pi=named(stats.scott_pi(x, level, k, categories=cats)) if two else None,
+        brennan_prediger=named(stats.brennan_prediger(x, level, k, categories=cats)),
+        ac1=named(stats.gwet_ac1(x, level, k, categories=cats)),
+        ac2=named(stats.gwet_ac2(x, level, k, categories=cats)) if ordered else None,
         status="undefined",
         reason="",
     )
-    named = {
-        f.name: _named(code, getattr(result, f.name))
-        for f in fields(result)
-        if f.type in {"Estimate", "Estimate | None"}
-    }
-    result = replace(result, **named)
     status, reason = verdict(result.alpha, threshold, n_coders)
     return _replace(result, status=status, reason=reason)
 
