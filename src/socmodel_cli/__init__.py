@@ -24,15 +24,19 @@ _EXPORTS = {
     "ReliabilityResult": "socmodel_cli.code_reliability",
     "CodeReliability": "socmodel_cli.code_reliability",
     "Options": "socmodel_cli.code_reliability",
+    "compute_diagnosis": "socmodel_cli.diagnostics.diagnosis",
+    "DiagnoseOptions": "socmodel_cli.diagnostics.diagnosis",
 }
 
 __all__ = [
     "CodeReliability",
+    "DiagnoseOptions",
     "Options",
     "ReliabilityResult",
     "Scheme",
     "ValidationResult",
     "__version__",
+    "compute_diagnosis",
     "compute_reliability",
     "load_scheme",
     "reliability",
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
         compute_reliability,
         reliability,
     )
+    from socmodel_cli.diagnostics.diagnosis import DiagnoseOptions, compute_diagnosis
     from socmodel_cli.scheme import Scheme, load_scheme
     from socmodel_cli.validation import ValidationResult, validate_files
 

@@ -17,13 +17,16 @@ from socmodel_cli import __version__, cli_diagnose, cli_versioning
 from socmodel_cli.cli_common import (
     BootstrapChoice,
     CoderOpt,
+    CodesOpt,
     EncodingOpt,
     FilesArg,
     ForceOpt,
+    MinAlphaOpt,
     OutputOpt,
     QuietOpt,
     ReportFormat,
     SchemeArg,
+    SkipInvalidOpt,
     TextOrJson,
     check_codes,
     emit,
@@ -108,15 +111,8 @@ def validate(
 def reliability(
     scheme: SchemeArg,
     files: FilesArg,
-    code: Annotated[
-        list[str] | None, typer.Option("--code", help="Only this code (repeatable).")
-    ] = None,
-    min_alpha: Annotated[
-        float | None,
-        typer.Option(
-            "--min-alpha", min=0.0, max=1.0, help="Threshold for every code (overrides the scheme)."
-        ),
-    ] = None,
+    code: CodesOpt = None,
+    min_alpha: MinAlphaOpt = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.text,
@@ -139,12 +135,7 @@ def reliability(
             help="units: resample units (default); kalpha: Hayes' KALPHA algorithm.",
         ),
     ] = BootstrapChoice.units,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(
-            "--skip-invalid", help="Leave out files that do not validate instead of stopping."
-        ),
-    ] = False,
+    skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
     output: OutputOpt = None,
@@ -247,9 +238,7 @@ def scheme_check(
 @scheme_app.command("show")
 def scheme_show(
     scheme: SchemeArg,
-    code: Annotated[
-        list[str] | None, typer.Option("--code", help="Only these codes (repeatable).")
-    ] = None,
+    code: CodesOpt = None,
 ) -> None:
     """Print the codebook: codes, levels, values with labels, definitions."""
     from socmodel_cli.report.codebook_text import render_codebook

@@ -65,6 +65,19 @@ OutputOpt = Annotated[
         "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
     ),
 ]
+CodesOpt = Annotated[list[str] | None, typer.Option("--code", help="Only this code (repeatable).")]
+MinAlphaOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-alpha", min=0.0, max=1.0, help="Threshold for every code (overrides the scheme)."
+    ),
+]
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid", help="Leave out files that do not validate instead of stopping."
+    ),
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 
 

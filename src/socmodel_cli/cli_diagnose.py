@@ -14,11 +14,14 @@ import typer
 
 from socmodel_cli.cli_common import (
     CoderOpt,
+    CodesOpt,
     EncodingOpt,
     FilesArg,
     ForceOpt,
+    MinAlphaOpt,
     QuietOpt,
     SchemeArg,
+    SkipInvalidOpt,
     TextOrJson,
     validated_ratings,
 )
@@ -27,9 +30,7 @@ from socmodel_cli.cli_common import (
 def diagnose(
     scheme: SchemeArg,
     files: FilesArg,
-    code: Annotated[
-        list[str] | None, typer.Option("--code", help="Only this code (repeatable).")
-    ] = None,
+    code: CodesOpt = None,
     top: Annotated[
         int,
         typer.Option("--top", min=1, help="Show the N most confused value pairs and units."),
@@ -44,18 +45,8 @@ def diagnose(
             help="Also write every disagreeing unit with each coder's value to this CSV file.",
         ),
     ] = None,
-    min_alpha: Annotated[
-        float | None,
-        typer.Option(
-            "--min-alpha", min=0.0, max=1.0, help="Threshold for every code (overrides the scheme)."
-        ),
-    ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(
-            "--skip-invalid", help="Leave out files that do not validate instead of stopping."
-        ),
-    ] = False,
+    min_alpha: MinAlphaOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
     force: ForceOpt = False,

@@ -8,6 +8,7 @@ code passes (alpha at or above its threshold).
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -89,9 +90,22 @@ def _categories(code: Code) -> tuple[int | None, npt.NDArray[np.float64] | None]
     return None, None
 
 
-def code_reliability(
-    matrix: CodeMatrix, threshold: float, options: Options, index: int = 0
-) -> CodeReliability:
+def code_seed(seed: int, code_id: str) -> int:
+    """Each code's own bootstrap stream: stable whichever codes are selected with it."""
+    return (seed + zlib.crc32(code_id.encode("utf-8"))) % 2**32
+
+
+def selected_codes(scheme: Scheme, wanted: Sequence[str]) -> list[Code]:
+    """The codes named in ``wanted`` (all when empty), in scheme order; unknown names are a usage error."""
+    unknown = [c for c in wanted if c not in scheme.code_map]
+    if unknown:
+        raise UsageError(
+            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(scheme.code_map)}"
+        )
+    return [c for c in scheme.codes if not wanted or c.id in wanted]
+
+
+def code_reliability(matrix: CodeMatrix, threshold: float, options: Options) -> CodeReliability:
     """Every coefficient for one code's units x coders matrix."""
     code = matrix.code
     x = matrix.values
@@ -116,7 +130,7 @@ def code_reliability(
             level,
             k,
             replicates=options.replicates,
-            seed=options.seed + index,
+            seed=code_seed(options.seed, code.id),
             ci=options.ci,
             threshold=threshold,
         )
@@ -193,16 +207,10 @@ def compute_reliability(ratings: Ratings, options: Options | None = None) -> Rel
     """Reliability of every selected code of ``ratings.scheme``."""
     options = options or Options()
     scheme = ratings.scheme
-    unknown = [c for c in options.codes if c not in scheme.code_map]
-    if unknown:
-        raise UsageError(
-            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(scheme.code_map)}"
-        )
-    selected = [c for c in scheme.codes if not options.codes or c.id in options.codes]
     results = []
-    for index, code in enumerate(selected):
+    for code in selected_codes(scheme, options.codes):
         threshold = options.min_alpha if options.min_alpha is not None else scheme.threshold(code)
-        results.append(code_reliability(ratings.matrix(code.id), threshold, options, index))
+        results.append(code_reliability(ratings.matrix(code.id), threshold, options))
     return ReliabilityResult(scheme=scheme, options=options, codes=tuple(results))
 
 

@@ -18,18 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
+from socmodel_cli.stats import category_counts
 
 # Distances up to this many steps count as "adjacent" (guards against float noise).
 _ADJACENT = 1.0 + 1e-9
-
-
-def category_counts(cats: IntArray, k: int) -> FloatArray:
-    """``(n_units, k)``: how many coders put each unit in each category (-1 = not coded)."""
-    n_units = cats.shape[0]
-    rated = cats >= 0
-    unit = np.broadcast_to(np.arange(n_units)[:, None], cats.shape)[rated]
-    flat = np.bincount(unit * k + cats[rated], minlength=n_units * k)
-    return flat.reshape(n_units, k).astype(np.float64)
 
 
 def coincidences(cats: IntArray, k: int) -> FloatArray:

@@ -81,11 +81,9 @@ class DiagnosisResult:
         return all(c.status == "pass" for c in self.codes)
 
 
-def diagnose_code(
-    matrix: CodeMatrix, threshold: float, options: DiagnoseOptions, index: int = 0
-) -> CodeDiagnosis:
-    """Diagnostics for one code's units x coders matrix (``index`` seeds its bootstrap)."""
-    rel = code_reliability(matrix, threshold, options.reliability_options(), index)
+def diagnose_code(matrix: CodeMatrix, threshold: float, options: DiagnoseOptions) -> CodeDiagnosis:
+    """Diagnostics for one code's units x coders matrix."""
+    rel = code_reliability(matrix, threshold, options.reliability_options())
     return explain(matrix, rel)
 
 

@@ -10,6 +10,7 @@ from socmodel_cli.stats.alpha import alpha
 from socmodel_cli.stats.bootstrap import BootstrapResult, bootstrap_alpha, kalpha_bootstrap
 from socmodel_cli.stats.chance import (
     brennan_prediger,
+    category_counts,
     fleiss_kappa,
     fleiss_kappa_from_counts,
     gwet_ac1,
@@ -31,6 +32,7 @@ __all__ = [
     "alpha",
     "bootstrap_alpha",
     "brennan_prediger",
+    "category_counts",
     "cohen_kappa",
     "cohen_kappa_from_table",
     "cohen_kappa_null_se",
