@@ -50,6 +50,11 @@ PROBES: list[tuple[str, list[Rating]]] = [
     ("fraction in an integer code (change_talk = 2.5)", _one("change_talk", "2.5")),
     ("interval value outside its range (affect = 4.5)", _one("affect", "4.5")),
     ("text in a numeric code (pace = fast)", _one("pace", "fast")),
+    ("not a finite number (pace = NaN)", _one("pace", "NaN")),
+    (
+        "whole number written as 2.0 in an integer code (change_talk = 2.0)",
+        _one("change_talk", "2.0"),
+    ),
     ("decimal comma (affect = 1,5)", _one("affect", "1,5")),
     ("code id not in the scheme (concordanse)", _one("concordanse", "1")),
     ("same rating twice, same value", _one("concordance", "2", coder="c1")),

@@ -9,12 +9,17 @@ Generates (seeded, once; reused while the parameters match) into benchmarks/data
   3 nominal with text categories, 2 ratio integer codes with range 0..30, 2 interval codes).
 - ``long.csv``: ``session,segment,coder,code,value``, 3 coders x 10 codes x ~33,334 units.
 - ``wide.csv``: the same ratings, one row per unit x coder: ``session,segment,coder,<10 codes>``.
-- ``long.schema.json``: the strongest Frictionless Table Schema for the long file (see README).
+- ``long.schema.json``: the strongest Frictionless Table Schema for the long file, where one
+  ``value`` column holds every code's values (see README).
+- ``wide.schema.json``: a per-column Table Schema for the wide file (enum / integer / range
+  per code column).
 
 Then measures each command as its own subprocess (wall time, peak RSS from ``os.wait4``):
-(a) Python's csv module reading the file (the floor), (b) ``socmodel validate --format json``
-on the long file, (c) frictionless validate on the long file with the Table Schema,
-(d) ``socmodel validate`` on the wide file. Raw numbers go to benchmarks/.results/validate.json.
+(a) Python's csv module reading the long file (the floor), (b) ``socmodel validate --format
+json`` on the long file, (c) frictionless validate on the long file with its Table Schema,
+(a') and (d) the same floor and socmodel on the wide file, (e) frictionless on the wide file.
+Finally it checks, untimed, which seeded flaws each validator reports (benchmarks/_probes.py).
+Raw numbers go to benchmarks/.results/validate.json.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from _harness import (
     machine_facts,
     markdown_table,
     measure,
+    run_once,
     save,
     socmodel_exe,
     verdict,
@@ -249,8 +255,8 @@ def rel(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="long-layout rows (about)")
-    parser.add_argument("--runs", type=int, default=3, help="runs of csv and socmodel")
-    parser.add_argument("--frictionless-runs", type=int, default=1, help="runs of frictionless")
+    parser.add_argument("--runs", type=int, default=5, help="runs of csv and socmodel")
+    parser.add_argument("--frictionless-runs", type=int, default=3, help="runs of frictionless")
     parser.add_argument("--skip-frictionless", action="store_true")
     parser.add_argument("--regenerate", action="store_true", help="rewrite benchmarks/data/")
     args = parser.parse_args(argv)
@@ -291,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         300.0,
     )
     if not args.skip_frictionless:
+        # Its runs are long, so instead of a full warm-up run, one import fills the .pyc cache.
+        run_once([py, "-c", "import frictionless"])
         add(
             "(c) frictionless validate + Table Schema, long file",
             measure(

@@ -21,6 +21,7 @@ from _harness import BENCH, RESULTS, load, machine_facts, markdown_table
 QUICK = {
     "bench_cli.py": ["--runs", "5", "--slow-runs", "3"],
     "bench_validate.py": ["--runs", "1", "--frictionless-runs", "1"],
+    "bench_stats.py": ["--quick"],
 }
 
 

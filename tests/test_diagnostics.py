@@ -176,7 +176,9 @@ def test_units_csv_lists_every_disagreeing_unit(cli: Callable[..., Run], tmp_pat
     first = rows[0]
     top = code["top_units"][0]
     assert (first["session"], first["segment"]) == (top["keys"]["session"], top["keys"]["segment"])
-    assert {name: first[name] or None for name in ("alice", "ben", "chloe")} == top["values"]
+    assert {name: first[f"coder:{name}"] or None for name in ("alice", "ben", "chloe")} == top[
+        "values"
+    ]
     shares = [float(r["share_of_disagreement"]) for r in rows]
     assert shares == sorted(shares, reverse=True)
     assert sum(shares) == pytest.approx(1.0, abs=1e-3)

@@ -33,7 +33,8 @@ def units_csv(result: DiagnosisResult) -> str:
         "code",
         "rank",
         *keys,
-        *coders,
+        # "coder:NAME" so a coder called like a key or a fixed column cannot collide with it
+        *(f"coder:{name}" for name in coders),
         "share_of_disagreement",
         "disagreeing_pairs",
         "pairs",
