@@ -91,3 +91,76 @@ def test_csv_round_trip(rows: list[list[str]], delimiter: str, bom: bool) -> Non
         read = [cells for _, cells in table.rows]
         # csv writes an empty row for [""] * 0 ... rows of empty strings come back as such
         assert [r for r in read if r] == [r for r in rows if r]
+
+
+yaml_like = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.text(max_size=400))
+def test_scheme_loader_on_arbitrary_text(text: str) -> None:
+    try:
+        load_scheme_text(text)
+    except SocmodelError as exc:
+        assert exc.problems and all(p.kind for p in exc.problems)
+
+
+@given(yaml_like)
+def test_scheme_loader_on_arbitrary_structures(data: object) -> None:
+    import json
+
+    try:
+        load_scheme_text(json.dumps(data))  # JSON is YAML
+    except SocmodelError:
+        pass
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "version", "title", "unit", "codes", "missing", "reliability"]),
+        yaml_like,
+        max_size=7,
+    )
+)
+def test_scheme_loader_on_near_schemes(data: dict[str, object]) -> None:
+    import json
+
+    base: dict[str, object] = {
+        "id": "x",
+        "version": "1.0.0",
+        "title": "t",
+        "unit": {"name": "u", "keys": ["k"]},
+        "codes": [{"id": "c", "label": "c", "level": "nominal", "values": [1, 2]}],
+    }
+    base.update(data)
+    try:
+        load_scheme_text(json.dumps(base))
+    except SocmodelError:
+        pass
+
+
+@given(
+    st.binary(max_size=400)
+    | st.text(max_size=300).map(lambda t: f"<CodeBook><Codes>{t}</Codes></CodeBook>".encode())
+)
+def test_qdc_reader_on_arbitrary_input(data: bytes) -> None:
+    from socmodel_cli.versioning.qdc_import import draft_scheme
+    from socmodel_cli.versioning.qdc_read import read_qdc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.qdc"
+        path.write_bytes(data)
+        try:
+            book = read_qdc(path)
+            draft_scheme(book, path)
+        except SocmodelError:
+            pass
