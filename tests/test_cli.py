@@ -305,3 +305,44 @@ def test_undefined_reason_names_the_declared_value(
     code = doc["codes"][0]
     assert code["status"] == "undefined" and code["alpha"] is None
     assert "no variation" in code["reason"] and "'plan'" in code["reason"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", str(SCHEME), *map(str, EXPORTS)],
+        ["reliability", str(SCHEME), *map(str, EXPORTS), "--bootstrap", "0"],
+        ["diagnose", str(SCHEME), *map(str, EXPORTS), "--code", "resistance"],
+        [
+            "scheme",
+            "diff",
+            str(SCHEME),
+            str(EXAMPLES / "versioning" / "socialization-to-the-model-v2.yaml"),
+        ],
+    ],
+)
+def test_quiet_keeps_only_the_verdict(cli: Callable[..., Run], args: list[str]) -> None:
+    loud = cli(*args, exit=1 if args[0] == "reliability" else 0)
+    quiet = cli(*args, "--quiet", exit=loud.code)
+    assert 0 < len(quiet.out.splitlines()) < len(loud.out.splitlines())
+    assert quiet.err == ""
+
+
+def test_no_color_and_pipes_give_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from socmodel_cli.report.console import make_console
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert make_console().no_color
+    monkeypatch.delenv("NO_COLOR")
+    assert make_console().no_color  # stdout is not a terminal under pytest
+
+
+def test_user_text_prints_literally(cli: Callable[..., Run], tmp_path: Path) -> None:
+    export = tmp_path / "[bold]eve.csv"
+    export.write_text(
+        "session,segment,therapist_model_work\nS1,1,[red]none\nS1,2,\x1b[31mnone\n",
+        encoding="utf-8",
+    )
+    out = cli("validate", SCHEME, export.name, exit=1, cwd=tmp_path).out
+    assert "[bold]eve" in out and "[red]none" in out
+    assert "\x1b" not in out

@@ -19,6 +19,7 @@ from socmodel_cli.cli_common import (
     FilesArg,
     ForceOpt,
     OutputOpt,
+    QuietOpt,
     SchemeArg,
     TextOrJson,
     emit,
@@ -40,8 +41,17 @@ class SheetFormat(StrEnum):
     xlsx = "xlsx"
 
 
-def _wrote(path: Path, what: str) -> None:
-    typer.echo(f"socmodel: wrote {what} to {path}", err=True)
+def _wrote(path: Path, what: str, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(f"socmodel: wrote {what} to {path}", err=True)
+
+
+def _verdict_only(text: str, quiet: bool) -> str:
+    """With --quiet, a text report shrinks to its last line: the verdict."""
+    if not quiet:
+        return text
+    lines = [line for line in text.splitlines() if line.strip()]
+    return (lines[-1] + "\n") if lines else ""
 
 
 def scheme_diff(
@@ -67,6 +77,7 @@ def scheme_diff(
     ] = DiffFormat.text,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """List and classify every change (MAJOR/MINOR/PATCH) and name the smallest correct version.
 
@@ -87,7 +98,7 @@ def scheme_diff(
     else:
         from socmodel_cli.report.diff_text import render_diffs
 
-        text = render_diffs(diffs)
+        text = _verdict_only(render_diffs(diffs), quiet)
     emit(text, output, list(schemes), force)
     raise typer.Exit(0 if all(d.ok for d in diffs) else 1)
 
@@ -99,6 +110,7 @@ def scheme_export(
     ] = ExportFormat.qdc,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the scheme as a REFI-QDA codebook (.qdc) for ATLAS.ti, NVivo, MAXQDA, QualCoder."""
     from socmodel_cli.scheme import load_scheme
@@ -111,7 +123,7 @@ def scheme_export(
     from socmodel_cli.fileout import write_atomic
 
     write_atomic(output, data, inputs=[scheme], force=force)
-    _wrote(output, f"the {to.value} codebook")
+    _wrote(output, f"the {to.value} codebook", quiet)
 
 
 def scheme_import(
@@ -125,6 +137,7 @@ def scheme_import(
     ],
     output: OutputOpt = None,
     force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Draft a scheme (YAML) from a REFI-QDA codebook; complete the levels marked TODO."""
     from socmodel_cli.versioning.qdc_import import draft_scheme
@@ -136,16 +149,16 @@ def scheme_import(
         check_target(output, [file], force=force)
     draft = draft_scheme(read_qdc(file), file)
     emit(draft.yaml, output, [file], force)
-    for note in draft.notes:
+    for note in [] if quiet else draft.notes:
         typer.echo(f"socmodel: note: {note}", err=True)
-    if draft.guessed:
+    if draft.guessed and not quiet:
         typer.echo(
             f"socmodel: {len(draft.guessed)} of {draft.codes} code(s) need their level checked "
             f"(marked TODO): {', '.join(draft.guessed)}",
             err=True,
         )
     if output is not None:
-        _wrote(output, f"a scheme draft with {draft.codes} code(s)")
+        _wrote(output, f"a scheme draft with {draft.codes} code(s)", quiet)
 
 
 def migrate(
@@ -171,6 +184,7 @@ def migrate(
     ] = TextOrJson.text,
     encoding: EncodingOpt = None,
     force: ForceOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Bring exports coded under an earlier MAJOR version forward with the scheme's migration.
 
@@ -188,7 +202,7 @@ def migrate(
 
         sys.stdout.write(dumps(migration_dict(result)))
     else:
-        sys.stdout.write(migration_text(result))
+        sys.stdout.write(_verdict_only(migration_text(result), quiet))
     raise typer.Exit(0 if result.ok else 1)
 
 
@@ -212,6 +226,7 @@ def template(
     output: OutputOpt = None,
     force: ForceOpt = False,
     encoding: EncodingOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write a blank coding sheet for one coder (xlsx: dropdowns, range checks, codebook sheet)."""
     from socmodel_cli.errors import UsageError
@@ -236,7 +251,7 @@ def template(
         data = template_xlsx(sheet)
     else:
         data = template_csv(sheet)
-    if sheet.ignored_columns:
+    if sheet.ignored_columns and not quiet:
         typer.echo(
             f"socmodel: note: columns of {units} not used: {', '.join(sheet.ignored_columns)}",
             err=True,
@@ -247,4 +262,8 @@ def template(
     from socmodel_cli.fileout import write_atomic
 
     write_atomic(output, data, inputs=inputs, force=force)
-    _wrote(output, f"the {sheet_format.value} sheet for {sheet.coder} ({len(sheet.units)} units)")
+    _wrote(
+        output,
+        f"the {sheet_format.value} sheet for {sheet.coder} ({len(sheet.units)} units)",
+        quiet,
+    )
