@@ -208,6 +208,23 @@ def git_state() -> str:
     return f"{head or 'unknown'}" + (" + uncommitted changes in src/" if dirty else "")
 
 
+def cpu_busy(seconds: float = 2.0) -> float | None:
+    """Share (0-100) of all CPUs' time spent busy over the next ``seconds`` (Linux only)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields[:8]), fields[3] + fields[4]  # total, idle + iowait
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total1 - total0
+    return 100.0 * (1 - (idle1 - idle0) / total) if total else None
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 

@@ -192,7 +192,7 @@ def generate(units: int, force: bool) -> dict[str, Path]:
         "wide_schema": DATA / "wide.schema.json",
         "manifest": DATA / "manifest.json",
     }
-    params = {"generator": GENERATOR_VERSION, "seed": SEED, "units": units, "coders": CODERS}
+    params = {"generator": GENERATOR_VERSION, "seed": SEED, "units": units, "coders": list(CODERS)}
     params["codes"] = hashlib.sha256(repr(CODES).encode()).hexdigest()[:16]
     if not force and all(p.exists() for p in paths.values()):
         try:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from _harness import BENCH, RESULTS, load, machine_facts, markdown_table
+from _harness import BENCH, RESULTS, cpu_busy, load, machine_facts, markdown_table
 
 QUICK = {
     "bench_cli.py": ["--runs", "5", "--slow-runs", "3"],
@@ -40,12 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         markdown_table(["fact", "value"], list(facts.items())),
         "",
     ]
-    busy = os.getloadavg()[0]
-    if busy >= 0.5:
-        parts += [
-            f"> Note: the 1-minute load average was {busy:.2f} at the start; other processes "
-            "were using the CPUs, so times may be inflated.\n"
-        ]
+    busy = cpu_busy()
+    if busy is not None:
+        parts.append(f"CPU busy in the 2 s before the run: {busy:.0f}% of {os.cpu_count()} CPUs.\n")
+        if busy >= 20:
+            parts.append(
+                "> Note: other processes were using the CPUs when the run started, so times "
+                "may be inflated; rerun on an idle machine for reference figures.\n"
+            )
     print("\n".join(parts), flush=True)
 
     failed = []
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             parts.append(msg)
         print(f"  {script} took {took:.0f} s", file=sys.stderr)
 
-    parts.append(f"Load average at the end: {load()}.\n")
+    parts.append(f"\nLoad average at the end (1, 5, 15 min): {load()}.\n")
     print(parts[-1])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "results.md").write_text("\n".join(parts))
