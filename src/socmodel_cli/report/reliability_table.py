@@ -55,7 +55,7 @@ LEGEND = (
     "units: rated by 2+ coders / all; alpha: Krippendorff's alpha at the code's level "
     "[{ci} unit-bootstrap percentile interval] "
     "({replicates} replicates, seed {seed}); kappa: w = weighted (linear, 2 coders, ordered code), "
-    "c = Cohen (2 coders), f = Fleiss (3+ coders); AC1: Gwet; % agree: mean pairwise percent agreement; "
+    "c = Cohen (2 coders), f = Fleiss (3+ coders); AC1: Gwet; agree: mean pairwise percent agreement; "
     "status: pass when alpha >= the code's threshold."
 )
 
