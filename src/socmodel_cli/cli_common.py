@@ -27,7 +27,7 @@ SchemeArg = Annotated[
 FilesArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE..."
+        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE"
     ),
 ]
 CoderOpt = Annotated[
