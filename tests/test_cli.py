@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, EXPORTS, ROOT, SCHEME, Run
+from tests.conftest import EXAMPLES, EXPORTS, SCHEME, Run
 
 from socmodel_cli.code_reliability import DEFAULT_SEED, Options, compute_reliability
 from socmodel_cli.report.reliability_dict import reliability_dict
@@ -169,11 +169,14 @@ def test_reliability_is_deterministic_for_a_seed(cli: Callable[..., Run]) -> Non
     assert a == b and a != c
 
 
-def test_cli_default_seed_matches_library() -> None:
-    from socmodel_cli import cli_common  # noqa: F401  (the option lives in cli.py)
+def test_cli_defaults_match_library() -> None:
+    import inspect
 
-    text = (ROOT / "src" / "socmodel_cli" / "cli.py").read_text(encoding="utf-8")
-    assert f"= {DEFAULT_SEED}" in text
+    from socmodel_cli import cli
+
+    params = inspect.signature(cli.reliability).parameters
+    assert params["seed"].default == DEFAULT_SEED
+    assert params["replicates"].default == Options().replicates
 
 
 def test_reliability_passing_selection_exits_0(cli: Callable[..., Run]) -> None:

@@ -28,7 +28,6 @@ from socmodel_cli.cli_common import (
     SchemeArg,
     SkipInvalidOpt,
     TextOrJson,
-    check_codes,
     emit,
     validated_ratings,
 )
@@ -147,14 +146,12 @@ def reliability(
     Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
     """
     from socmodel_cli.code_reliability import Options, compute_reliability
-    from socmodel_cli.ratings import Ratings
 
     if output is not None:
         from socmodel_cli.fileout import check_target
 
         check_target(output, [scheme, *files], force=force)
     ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
-    assert isinstance(ratings, Ratings)
     options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value)
     result = compute_reliability(ratings, options)
     if output_format is ReportFormat.json:
@@ -246,7 +243,9 @@ def scheme_show(
     from socmodel_cli.scheme import load_scheme
 
     loaded = load_scheme(scheme)
-    check_codes(loaded.code_map, code)
+    from socmodel_cli.scheme.selection import selected_codes
+
+    selected_codes(loaded, code)
     render_codebook(loaded, make_console(), codes=code)
 
 

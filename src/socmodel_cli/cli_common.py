@@ -9,11 +9,12 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from socmodel_cli.errors import UsageError
+if TYPE_CHECKING:  # typing only: importing it would load numpy at start-up
+    from socmodel_cli.ratings import Ratings
 
 
 class TextOrJson(StrEnum):
@@ -92,7 +93,7 @@ def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> Non
 
 def validated_ratings(
     scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
-) -> object:
+) -> Ratings:
     """Validate before computing; invalid files stop the run (exit 2) unless skipped."""
     from socmodel_cli.errors import InputError
     from socmodel_cli.scheme import load_scheme
@@ -118,12 +119,3 @@ def validated_ratings(
     if len(bad) == len(checked.files):
         raise InputError("every file is invalid; nothing left to compute on", errors[:50])
     return checked.ratings.without_files(bad)
-
-
-def check_codes(known: object, wanted: list[str] | None) -> None:
-    assert isinstance(known, dict)
-    unknown = [c for c in wanted or () if c not in known]
-    if unknown:
-        raise UsageError(
-            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(known)}"
-        )

@@ -58,7 +58,6 @@ def diagnose(
     Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
     """
     from socmodel_cli.diagnostics import DiagnoseOptions, compute_diagnosis
-    from socmodel_cli.ratings import Ratings
 
     inputs = [scheme, *files]
     if units_csv is not None:
@@ -67,7 +66,6 @@ def diagnose(
         # Refuse before the work: an input, a folder, or an existing file without --force.
         check_target(units_csv, inputs, force=force)
     ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
-    assert isinstance(ratings, Ratings)
     result = compute_diagnosis(
         ratings, DiagnoseOptions(codes=tuple(code or ()), min_alpha=min_alpha, top=top)
     )

@@ -18,9 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from socmodel_cli import stats
-from socmodel_cli.errors import SchemeError, UsageError
+from socmodel_cli.errors import InputError
 from socmodel_cli.ratings import CodeMatrix, Ratings
 from socmodel_cli.scheme.model import Code, Scheme
+from socmodel_cli.scheme.selection import selected_codes
 from socmodel_cli.stats import BootstrapResult, Estimate
 
 Status = Literal["pass", "fail", "undefined"]
@@ -95,16 +96,6 @@ def code_seed(seed: int, code_id: str) -> int:
     return (seed + zlib.crc32(code_id.encode("utf-8"))) % 2**32
 
 
-def selected_codes(scheme: Scheme, wanted: Sequence[str]) -> list[Code]:
-    """The codes named in ``wanted`` (all when empty), in scheme order; unknown names are a usage error."""
-    unknown = [c for c in wanted if c not in scheme.code_map]
-    if unknown:
-        raise UsageError(
-            f"unknown code(s) {', '.join(unknown)}; the scheme has: {', '.join(scheme.code_map)}"
-        )
-    return [c for c in scheme.codes if not wanted or c.id in wanted]
-
-
 def code_reliability(matrix: CodeMatrix, threshold: float, options: Options) -> CodeReliability:
     """Every coefficient for one code's units x coders matrix."""
     code = matrix.code
@@ -169,7 +160,7 @@ def code_reliability(matrix: CodeMatrix, threshold: float, options: Options) -> 
         reason="",
     )
     status, reason = verdict(result.alpha, threshold, n_coders)
-    return _replace(result, status=status, reason=reason)
+    return replace(result, status=status, reason=reason)
 
 
 _CATEGORY = re.compile(r"\bcategory (\d+)\b")
@@ -186,10 +177,6 @@ def _named(code: Code, e: Estimate | None) -> Estimate | None:
         return repr(values[i]) if i < len(values) else m.group(0)
 
     return replace(e, reason=_CATEGORY.sub(name, e.reason))
-
-
-def _replace(r: CodeReliability, *, status: Status, reason: str) -> CodeReliability:
-    return replace(r, status=status, reason=reason)
 
 
 def verdict(a: Estimate, threshold: float, n_coders: int) -> tuple[Status, str]:
@@ -229,7 +216,7 @@ def reliability(
 ) -> ReliabilityResult:
     """The notebook entry point: load, validate and compute in one call.
 
-    Raises :class:`SchemeError` (with every problem) when a file does not validate.
+    Raises :class:`InputError` (with every problem) when a coder file does not validate.
     """
     from socmodel_cli.scheme import load_scheme
     from socmodel_cli.validation import validate_files
@@ -237,7 +224,7 @@ def reliability(
     loaded = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
     checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
     if checked.errors:
-        raise SchemeError(
+        raise InputError(
             f"{checked.errors} error(s) in the coder files; fix them or validate first",
             [p for p in checked.problems if p.is_error],
         )

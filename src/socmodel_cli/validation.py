@@ -19,9 +19,10 @@ from socmodel_cli.problems import Problem, Severity, Where, error, warning
 from socmodel_cli.ratings import Ratings, RatingsBuilder, UnitKey, unit_label
 from socmodel_cli.readers import Table, TableProblem, open_table
 from socmodel_cli.scheme.model import Scheme
+from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.values import CellError, CodeReader, display
 
-RESERVED = ("coder", "code", "value", "scheme_id", "scheme_version")
+RESERVED = tuple(sorted(RESERVED_COLUMNS))
 
 
 @dataclass

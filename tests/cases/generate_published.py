@@ -65,6 +65,14 @@ def table_pairs(table: list[list[int]]) -> tuple[list[int], list[int]]:
     return a, b
 
 
+def rater_files(a: list[int], b: list[int]) -> dict[str, str]:
+    """Two wide files, one per rater (coder = file name), column `rating`."""
+    return {
+        name: "unit,rating\n" + "".join(f"u{i + 1:03d},{x}\n" for i, x in enumerate(labels))
+        for name, labels in (("rater_a.csv", a), ("rater_b.csv", b))
+    }
+
+
 def write_case(
     name: str,
     scheme: str,
@@ -142,11 +150,7 @@ def main() -> None:
         vid: str, a: list[int], b: list[int], level: str, k: int, expect: list[dict[str, Any]]
     ) -> None:
         src = vectors[vid]
-        header = "unit,rating\n"
-        files = {
-            "rater_a.csv": header + "".join(f"u{i + 1:03d},{x}\n" for i, x in enumerate(a)),
-            "rater_b.csv": header + "".join(f"u{i + 1:03d},{x}\n" for i, x in enumerate(b)),
-        }
+        files = rater_files(a, b)
         write_case(
             f"published_{vid.lower()}",
             SCHEME.format(
@@ -238,12 +242,7 @@ def main() -> None:
             source=json.dumps(v["source"]),
             codes=code_yaml("rating", "nominal", [0, 1, 2]),
         ),
-        {
-            "rater_a.csv": "unit,rating\n"
-            + "".join(f"u{i + 1:03d},{x}\n" for i, x in enumerate(a)),
-            "rater_b.csv": "unit,rating\n"
-            + "".join(f"u{i + 1:03d},{x}\n" for i, x in enumerate(b)),
-        },
+        rater_files(a, b),
         ["reliability", "scheme.yaml", "rater_a.csv", "rater_b.csv", *json_args],
         [{"path": "codes.0.alpha", "value": e["alpha"], "tol": v["tol"]}],
         0,
