@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEME = ROOT / "schemes" / "socialization-to-the-model.yaml"
 EXAMPLES = ROOT / "examples"
 EXPORTS = [EXAMPLES / "alice.csv", EXAMPLES / "ben.csv", EXAMPLES / "chloe.csv"]
-REFERENCE = ROOT.parent / "shared" / "reference" / "published_vectors.json"
+# A copy of the published reference vectors: the suite needs nothing outside the repository.
+REFERENCE = ROOT / "tests" / "data" / "published_vectors.json"
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Each folder holds a scheme, coder files built from the published data, and a case.yaml
 naming the command and the values the *source* prints (with the source's tolerance).
-The values are copied from ../shared/reference/published_vectors.json, never from our output.
+The values are copied from tests/data/published_vectors.json (the published reference
+vectors), never from our output.
 Run: python tests/cases/generate_published.py
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REFERENCE = HERE.parents[2] / "shared" / "reference" / "published_vectors.json"
+REFERENCE = HERE.parent / "data" / "published_vectors.json"
 
 SCHEME = """\
 id: {sid}

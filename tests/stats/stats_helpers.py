@@ -13,7 +13,7 @@ import numpy as np
 
 from socmodel_cli.stats import BootstrapResult, Estimate
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "published_vectors.json"
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "published_vectors.json"
 
 
 def vectors() -> dict[str, dict[str, Any]]:
