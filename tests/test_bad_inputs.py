@@ -249,7 +249,10 @@ def test_no_read_permission(
 def test_document_lists_every_entry() -> None:
     doc = (ROOT / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, flags=re.MULTILINE))
-    tested = {e.id for e in CATALOGUE} | {"file-no-permission", "csv-200-mb-export"}
+    from tests.test_trust import TRUST
+
+    tested = {e.id for e in CATALOGUE} | {e.id for e in TRUST}
+    tested |= {"file-no-permission", "csv-200-mb-export"}
     assert listed == tested, (sorted(listed - tested), sorted(tested - listed))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES, EXPORTS, SCHEME, Run
 
-from socmodel_cli.code_reliability import DEFAULT_SEED, Options, compute_reliability
+from socmodel_cli.code_reliability import DEFAULT_SEED, Options, reliability
 from socmodel_cli.report.reliability_dict import reliability_dict
 from socmodel_cli.report.validation_dict import validation_dict
 from socmodel_cli.scheme import load_scheme
@@ -146,8 +146,8 @@ def test_reliability_json_equals_library(cli: Callable[..., Run]) -> None:
         "json",
         exit=1,
     )
-    ratings = validate_files(load_scheme(SCHEME), EXPORTS).ratings
-    result = compute_reliability(ratings, Options(replicates=100, seed=7))
+    result = reliability(SCHEME, EXPORTS, replicates=100, seed=7)
+    assert result.warnings, "the examples' single-coded units are reported"
     assert run.json() == json.loads(json.dumps(reliability_dict(result)))
 
 

@@ -22,12 +22,14 @@ from socmodel_cli.cli_common import (
     FilesArg,
     ForceOpt,
     MinAlphaOpt,
+    MinUnitsOpt,
     OutputOpt,
     QuietOpt,
     ReportFormat,
     SchemeArg,
     SkipInvalidOpt,
     TextOrJson,
+    echo_warnings,
     emit,
     validated_ratings,
 )
@@ -92,7 +94,14 @@ def validate(
     from socmodel_cli.validation import validate_files
 
     loaded = load_scheme(scheme)
-    result = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=max_issues)
+    result = validate_files(
+        loaded,
+        files,
+        coder=coder,
+        encoding=encoding,
+        max_issues=max_issues,
+        scheme_file=str(scheme),
+    )
     if output_format is TextOrJson.json:
         from socmodel_cli.report.jsonout import dumps
         from socmodel_cli.report.validation_dict import validation_dict
@@ -134,6 +143,11 @@ def reliability(
             help="units: resample units (default); kalpha: Hayes' KALPHA algorithm.",
         ),
     ] = BootstrapChoice.units,
+    min_units: MinUnitsOpt = None,
+    details: Annotated[
+        bool,
+        typer.Option("--details", help="Text: also list every coefficient with its interval."),
+    ] = False,
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
@@ -143,34 +157,44 @@ def reliability(
 ) -> None:
     """Per-code reliability: Krippendorff's alpha with a bootstrap interval, the kappa family, AC1.
 
-    Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
+    Exit 0 every selected code passes, 1 any fails, is undefined or rests on too few units,
+    2 could not run.
     """
+    from dataclasses import replace
+
     from socmodel_cli.code_reliability import Options, compute_reliability
 
+    inputs = [scheme, *files]
     if output is not None:
         from socmodel_cli.fileout import check_target
 
-        check_target(output, [scheme, *files], force=force)
-    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
-    options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value)
-    result = compute_reliability(ratings, options)
+        check_target(output, inputs, force=force)
+    ratings, warnings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value, min_units)
+    result = replace(compute_reliability(ratings, options), warnings=tuple(warnings))
     if output_format is ReportFormat.json:
         from socmodel_cli.report.jsonout import dumps
         from socmodel_cli.report.reliability_dict import reliability_dict
 
-        emit(dumps(reliability_dict(result)), output, [scheme, *files], force)
+        emit(dumps(reliability_dict(result)), output, inputs, force)
     elif output_format is ReportFormat.csv:
         from socmodel_cli.report.reliability_table import csv_text
 
-        emit(csv_text(result), output, [scheme, *files], force)
+        echo_warnings(warnings, quiet)
+        emit(csv_text(result), output, inputs, force)
     elif output_format is ReportFormat.markdown:
         from socmodel_cli.report.reliability_table import markdown
 
-        emit(markdown(result), output, [scheme, *files], force)
+        echo_warnings(warnings, quiet)
+        emit(markdown(result), output, inputs, force)
     else:
+        import shlex
+
         from socmodel_cli.report.console import make_console
         from socmodel_cli.report.reliability_text import render_reliability
 
+        echo_warnings(warnings, quiet)
+        command = shlex.join(["socmodel", "diagnose", *(str(p) for p in inputs)])
         if output is not None:
             import io
 
@@ -178,11 +202,17 @@ def reliability(
 
             buffer = io.StringIO()
             render_reliability(
-                result, Console(file=buffer, width=120, no_color=True, highlight=False), quiet=quiet
+                result,
+                Console(file=buffer, width=120, no_color=True, highlight=False),
+                quiet=quiet,
+                details=details,
+                diagnose_command=command,
             )
-            emit(buffer.getvalue(), output, [scheme, *files], force)
+            emit(buffer.getvalue(), output, inputs, force)
         else:
-            render_reliability(result, make_console(), quiet=quiet)
+            render_reliability(
+                result, make_console(), quiet=quiet, details=details, diagnose_command=command
+            )
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-if TYPE_CHECKING:  # typing only: importing it would load numpy at start-up
+if TYPE_CHECKING:  # typing only: importing them would load numpy at start-up
+    from socmodel_cli.problems import Problem
     from socmodel_cli.ratings import Ratings
 
 
@@ -80,6 +81,16 @@ SkipInvalidOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+MinUnitsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-units",
+        min=0,
+        metavar="N",
+        help="Pairable units every code needs before it can pass (default: the scheme's, "
+        "else Krippendorff's sample-size rule).",
+    ),
+]
 
 
 def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> None:
@@ -93,16 +104,24 @@ def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> Non
 
 def validated_ratings(
     scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
-) -> Ratings:
-    """Validate before computing; invalid files stop the run (exit 2) unless skipped."""
+) -> tuple[Ratings, list[Problem]]:
+    """Validate before computing; invalid files stop the run (exit 2) unless skipped.
+
+    Returns the ratings and the validation warnings, which the computing commands pass on:
+    a warning about the data (keys that barely pair, an unversioned old export) must reach
+    the person reading the coefficients.
+    """
     from socmodel_cli.errors import InputError
     from socmodel_cli.scheme import load_scheme
     from socmodel_cli.validation import validate_files
 
     loaded = load_scheme(scheme)
-    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
+    checked = validate_files(
+        loaded, files, coder=coder, encoding=encoding, max_issues=0, scheme_file=str(scheme)
+    )
+    warnings = [p for p in checked.problems if not p.is_error]
     if not checked.errors:
-        return checked.ratings
+        return checked.ratings, warnings
     errors = [p for p in checked.problems if p.is_error]
     bad = checked.invalid_files()
     if not skip_invalid:
@@ -118,4 +137,25 @@ def validated_ratings(
         )
     if len(bad) == len(checked.files):
         raise InputError("every file is invalid; nothing left to compute on", errors[:50])
-    return checked.ratings.without_files(bad)
+    return checked.ratings.without_files(bad), warnings
+
+
+# Warnings that can change how a coefficient must be read: shown in full beside the numbers.
+_SHOWN_IN_FULL = frozenset({"few-shared-units", "unversioned-export", "older-minor-version"})
+
+
+def echo_warnings(warnings: list[Problem], quiet: bool) -> None:
+    """Validation warnings on stderr for the computing commands: in full or counted by kind."""
+    from collections import Counter
+
+    if quiet or not warnings:
+        return
+    rest: Counter[str] = Counter()
+    for p in warnings:
+        if p.kind in _SHOWN_IN_FULL:
+            typer.echo(f"socmodel: {p.render()}", err=True)
+        else:
+            rest[p.kind] += 1
+    if rest:
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(rest.items()))
+        typer.echo(f"socmodel: validation warnings: {counted} (see `socmodel validate`)", err=True)

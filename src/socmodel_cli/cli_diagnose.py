@@ -19,10 +19,12 @@ from socmodel_cli.cli_common import (
     FilesArg,
     ForceOpt,
     MinAlphaOpt,
+    MinUnitsOpt,
     QuietOpt,
     SchemeArg,
     SkipInvalidOpt,
     TextOrJson,
+    echo_warnings,
     validated_ratings,
 )
 
@@ -46,6 +48,7 @@ def diagnose(
         ),
     ] = None,
     min_alpha: MinAlphaOpt = None,
+    min_units: MinUnitsOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
@@ -55,8 +58,11 @@ def diagnose(
     """Agreement diagnostics per code: where coders disagree, who, on which units, whether it
     is an artefact, and findings with the usual remedies.
 
-    Exit 0 every selected code passes, 1 any fails or is undefined, 2 could not run.
+    Exit 0 every selected code passes, 1 any fails, is undefined or rests on too few units,
+    2 could not run.
     """
+    from dataclasses import replace
+
     from socmodel_cli.diagnostics import DiagnoseOptions, compute_diagnosis
 
     inputs = [scheme, *files]
@@ -65,10 +71,11 @@ def diagnose(
 
         # Refuse before the work: an input, a folder, or an existing file without --force.
         check_target(units_csv, inputs, force=force)
-    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
-    result = compute_diagnosis(
-        ratings, DiagnoseOptions(codes=tuple(code or ()), min_alpha=min_alpha, top=top)
+    ratings, warnings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    options = DiagnoseOptions(
+        codes=tuple(code or ()), min_alpha=min_alpha, top=top, min_units=min_units
     )
+    result = replace(compute_diagnosis(ratings, options), warnings=tuple(warnings))
     if units_csv is not None:
         from socmodel_cli.fileout import write_atomic
         from socmodel_cli.report.diagnostics_csv import units_csv as csv_text
@@ -83,5 +90,6 @@ def diagnose(
         from socmodel_cli.report.console import make_console
         from socmodel_cli.report.diagnostics_text import render_diagnosis
 
+        echo_warnings(warnings, quiet)
         render_diagnosis(result, make_console(), quiet=quiet)
     raise typer.Exit(0 if result.ok else 1)

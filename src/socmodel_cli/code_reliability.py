@@ -2,29 +2,32 @@
 
 Pure: ratings in, frozen result objects out. The statistics themselves live in
 :mod:`socmodel_cli.stats`; this module decides which apply to which code and how a
-code passes (alpha at or above its threshold).
+code passes (alpha at or above its threshold, on enough pairable units).
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from socmodel_cli import stats
+from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all
 from socmodel_cli.errors import InputError
+from socmodel_cli.problems import Problem
 from socmodel_cli.ratings import CodeMatrix, Ratings
+from socmodel_cli.sample_size import MinUnits, required_units
 from socmodel_cli.scheme.model import Code, Scheme
 from socmodel_cli.scheme.selection import selected_codes
 from socmodel_cli.stats import BootstrapResult, Estimate
 
-Status = Literal["pass", "fail", "undefined"]
+Status = Literal["pass", "fail", "insufficient", "undefined"]
+STATUSES: tuple[Status, ...] = ("pass", "fail", "insufficient", "undefined")
 BootstrapMethod = Literal["units", "kalpha"]
 
 DEFAULT_REPLICATES = 2000
@@ -39,6 +42,7 @@ class Options:
     seed: int = DEFAULT_SEED
     ci: float = 0.95
     bootstrap: BootstrapMethod = "units"
+    min_units: int | None = None  # overrides the scheme's setting and the sample-size rule
 
 
 @dataclass(frozen=True)
@@ -49,27 +53,27 @@ class CodeReliability:
     pairable_units: int  # units rated by two or more coders
     coders: tuple[str, ...]
     pairable_values: int  # ratings in pairable units
-    alpha: Estimate
+    estimates: Mapping[str, Estimate | None]  # by registry key; None: does not apply
     bootstrap: BootstrapResult | None
-    percent_agreement: Estimate
-    cohen_kappa: Estimate | None  # exactly two coders
-    weighted_kappa_linear: Estimate | None  # two coders, ordered code
-    weighted_kappa_quadratic: Estimate | None
-    fleiss_kappa: Estimate
-    light_kappa: Estimate | None  # more than two coders
-    scott_pi: Estimate | None
-    brennan_prediger: Estimate
-    ac1: Estimate
-    ac2: Estimate | None  # ordered codes
+    min_units: MinUnits
     status: Status
     reason: str
 
+    def estimate(self, key: str) -> Estimate | None:
+        """The coefficient registered as ``key`` (see :mod:`socmodel_cli.coefficients`)."""
+        if key not in BY_KEY:
+            raise KeyError(f"no coefficient {key!r}; registered: {', '.join(BY_KEY)}")
+        return self.estimates.get(key)
+
+    @property
+    def alpha(self) -> Estimate:
+        a = self.estimates["alpha"]
+        assert a is not None
+        return a
+
     @property
     def alpha_ci(self) -> tuple[float, float] | None:
-        b = self.bootstrap
-        if b is None or b.ci_low is None or b.ci_high is None:
-            return None
-        return (b.ci_low, b.ci_high)
+        return self.alpha.ci
 
 
 @dataclass(frozen=True)
@@ -77,18 +81,12 @@ class ReliabilityResult:
     scheme: Scheme
     options: Options
     codes: tuple[CodeReliability, ...]
+    # Validation warnings about the data the numbers rest on (passed on to every output).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
         return all(c.status == "pass" for c in self.codes)
-
-
-def _categories(code: Code) -> tuple[int | None, npt.NDArray[np.float64] | None]:
-    if code.categorical:
-        return len(code.values or ()), None
-    if code.values:
-        return None, np.array(sorted(float(v) for v in code.declared), dtype=np.float64)
-    return None, None
 
 
 def code_seed(seed: int, code_id: str) -> int:
@@ -96,71 +94,50 @@ def code_seed(seed: int, code_id: str) -> int:
     return (seed + zlib.crc32(code_id.encode("utf-8"))) % 2**32
 
 
-def code_reliability(matrix: CodeMatrix, threshold: float, options: Options) -> CodeReliability:
-    """Every coefficient for one code's units x coders matrix."""
+def code_reliability(
+    matrix: CodeMatrix, threshold: float, options: Options, needed: MinUnits | None = None
+) -> CodeReliability:
+    """Every registered coefficient for one code's units x coders matrix, and its verdict."""
     code = matrix.code
     x = matrix.values
-    k, cats = _categories(code)
-    level = code.level
-    rated = (~np.isnan(x)).sum(axis=1)
-    pairable = rated >= 2
-    n_coders = len(matrix.coders)
-    a = _named(code, stats.alpha(x, level, k))
+    data = CodeData(code=code, x=x, confidence=options.ci)
+    estimates = {key: _named(code, e) for key, e in compute_all(data).items()}
+    a = estimates["alpha"]
     assert a is not None
-
-    def named(e: Estimate) -> Estimate:
-        out = _named(code, e)
-        assert out is not None
-        return out
-
     boot: BootstrapResult | None = None
     if a.value is not None and options.replicates > 0:
         run = stats.bootstrap_alpha if options.bootstrap == "units" else stats.kalpha_bootstrap
         boot = run(
             x,
-            level,
-            k,
+            code.level,
+            data.k,
             replicates=options.replicates,
             seed=code_seed(options.seed, code.id),
             ci=options.ci,
             threshold=threshold,
         )
-    two = n_coders == 2
-    ordered = code.ordered
-    result = CodeReliability(
+        if boot.ci_low is not None and boot.ci_high is not None:
+            estimates["alpha"] = replace(a, ci=(boot.ci_low, boot.ci_high))
+    rated = (~np.isnan(x)).sum(axis=1)
+    pairable = rated >= 2
+    needed = needed or MinUnits(0, "no minimum")
+    n_pairable = int(pairable.sum())
+    status, reason = verdict(
+        estimates["alpha"] or a, threshold, len(matrix.coders), n_pairable, needed
+    )
+    return CodeReliability(
         code=code,
         threshold=threshold,
         units=int(x.shape[0]),
-        pairable_units=int(pairable.sum()),
+        pairable_units=n_pairable,
         coders=matrix.coders,
         pairable_values=int(rated[pairable].sum()),
-        alpha=a,
+        estimates=estimates,
         bootstrap=boot,
-        percent_agreement=named(stats.percent_agreement(x)),
-        cohen_kappa=named(stats.cohen_kappa(x, level, k, categories=cats)) if two else None,
-        weighted_kappa_linear=named(
-            stats.weighted_kappa(x, level, k, weights="linear", categories=cats)
-        )
-        if two and ordered
-        else None,
-        weighted_kappa_quadratic=named(
-            stats.weighted_kappa(x, level, k, weights="quadratic", categories=cats)
-        )
-        if two and ordered
-        else None,
-        fleiss_kappa=named(stats.fleiss_kappa(x, level, k, categories=cats)),
-        light_kappa=named(stats.light_kappa(x, level, k, categories=cats))
-        if n_coders > 2
-        else None,
-        scott_pi=named(stats.scott_pi(x, level, k, categories=cats)) if two else None,
-        brennan_prediger=named(stats.brennan_prediger(x, level, k, categories=cats)),
-        ac1=named(stats.gwet_ac1(x, level, k, categories=cats)),
-        ac2=named(stats.gwet_ac2(x, level, k, categories=cats)) if ordered else None,
-        status="undefined",
-        reason="",
+        min_units=needed,
+        status=status,
+        reason=reason,
     )
-    status, reason = verdict(result.alpha, threshold, n_coders)
-    return replace(result, status=status, reason=reason)
 
 
 _CATEGORY = re.compile(r"\bcategory (\d+)\b")
@@ -179,15 +156,24 @@ def _named(code: Code, e: Estimate | None) -> Estimate | None:
     return replace(e, reason=_CATEGORY.sub(name, e.reason))
 
 
-def verdict(a: Estimate, threshold: float, n_coders: int) -> tuple[Status, str]:
+def verdict(
+    a: Estimate, threshold: float, n_coders: int, pairable: int, needed: MinUnits
+) -> tuple[Status, str]:
+    """pass / fail on alpha and its threshold, but never on fewer pairable units than needed."""
     if a.value is None:
         why = a.reason or "alpha is undefined"
         if n_coders < 2:
             why = f"rated by {n_coders} coder(s); reliability needs two or more"
         return "undefined", why
+    compared = f"alpha {a.value:.3f} {'>=' if a.value >= threshold else '<'} {threshold:.3f}"
+    if pairable < needed.units:
+        return "insufficient", (
+            f"{compared}, but on {pairable} pairable unit(s); {needed.units} are needed "
+            f"({needed.rule}): code more units by two or more coders"
+        )
     if a.value >= threshold:
-        return "pass", f"alpha {a.value:.3f} >= {threshold:.3f}"
-    return "fail", f"alpha {a.value:.3f} < {threshold:.3f}"
+        return "pass", compared
+    return "fail", compared
 
 
 def compute_reliability(ratings: Ratings, options: Options | None = None) -> ReliabilityResult:
@@ -197,7 +183,8 @@ def compute_reliability(ratings: Ratings, options: Options | None = None) -> Rel
     results = []
     for code in selected_codes(scheme, options.codes):
         threshold = options.min_alpha if options.min_alpha is not None else scheme.threshold(code)
-        results.append(code_reliability(ratings.matrix(code.id), threshold, options))
+        needed = required_units(scheme, code, threshold, options.min_units)
+        results.append(code_reliability(ratings.matrix(code.id), threshold, options, needed))
     return ReliabilityResult(scheme=scheme, options=options, codes=tuple(results))
 
 
@@ -213,6 +200,7 @@ def reliability(
     bootstrap: BootstrapMethod = "units",
     coder: str | None = None,
     encoding: str | None = None,
+    min_units: int | None = None,
 ) -> ReliabilityResult:
     """The notebook entry point: load, validate and compute in one call.
 
@@ -222,11 +210,19 @@ def reliability(
     from socmodel_cli.validation import validate_files
 
     loaded = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
-    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
+    checked = validate_files(
+        loaded,
+        files,
+        coder=coder,
+        encoding=encoding,
+        max_issues=0,
+        scheme_file=None if isinstance(scheme, Scheme) else str(scheme),
+    )
     if checked.errors:
         raise InputError(
             f"{checked.errors} error(s) in the coder files; fix them or validate first",
             [p for p in checked.problems if p.is_error],
         )
-    options = Options(tuple(codes), min_alpha, replicates, seed, ci, bootstrap)
-    return compute_reliability(checked.ratings, options)
+    options = Options(tuple(codes), min_alpha, replicates, seed, ci, bootstrap, min_units)
+    warnings = tuple(p for p in checked.problems if not p.is_error)
+    return replace(compute_reliability(checked.ratings, options), warnings=warnings)

@@ -31,7 +31,8 @@ class RatingsBuilder:
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
         self.code_index = {c.id: i for i, c in enumerate(scheme.codes)}
-        self.units: dict[UnitKey, int] = {}
+        self.units: dict[UnitKey, int] = {}  # normalised key -> unit number
+        self.labels: list[UnitKey] = []  # each unit as first written (for messages)
         self.coders: dict[str, int] = {}
         self.files: list[str] = []
         self.code = array("i")
@@ -57,10 +58,11 @@ class RatingsBuilder:
             found = self.coders[name] = len(self.coders)
         return found
 
-    def unit_id(self, key: UnitKey) -> int:
+    def unit_id(self, key: UnitKey, label: UnitKey | None = None) -> int:
         found = self.units.get(key)
         if found is None:
             found = self.units[key] = len(self.units)
+            self.labels.append(key if label is None else label)
         return found
 
     def build(self) -> Ratings:
@@ -70,7 +72,7 @@ class RatingsBuilder:
 
         return Ratings(
             scheme=self.scheme,
-            units=tuple(self.units),
+            units=tuple(self.labels),
             coders=tuple(self.coders),
             files=tuple(self.files),
             code=view(self.code, np.int32),

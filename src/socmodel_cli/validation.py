@@ -17,10 +17,13 @@ import numpy as np
 
 from socmodel_cli.problems import Problem, Severity, Where, error, warning
 from socmodel_cli.ratings import Ratings, RatingsBuilder, UnitKey, unit_label
+from socmodel_cli.ratings_checks import coverage, duplicates, near_match_keys
 from socmodel_cli.readers import Table, TableProblem, open_table
 from socmodel_cli.scheme.model import Scheme
 from socmodel_cli.scheme.rules import RESERVED_COLUMNS
-from socmodel_cli.values import CellError, CodeReader, display
+from socmodel_cli.scheme_history import recoded_hints, renamed_hint, unversioned_export
+from socmodel_cli.unit_keys import base_key, normaliser
+from socmodel_cli.values import CellError, CodeReader
 
 RESERVED = tuple(sorted(RESERVED_COLUMNS))
 
@@ -98,11 +101,17 @@ def validate_files(
     coder: str | None = None,
     encoding: str | None = None,
     max_issues: int = 1000,
+    scheme_file: str | None = None,
 ) -> ValidationResult:
-    """Read and check every file; raises :class:`InputError` only for unopenable files."""
+    """Read and check every file; raises :class:`InputError` only for unopenable files.
+
+    ``scheme_file`` (the scheme's path, if it came from one) goes into the commands that
+    messages suggest.
+    """
     sink = ProblemSink(max_issues)
     builder = RatingsBuilder(scheme)
-    readers = {c.id: CodeReader(c, scheme.missing_set) for c in scheme.codes}
+    recoded = recoded_hints(scheme)
+    readers = {c.id: CodeReader(c, scheme.missing_set, recoded.get(c.id, {})) for c in scheme.codes}
     infos: list[FileInfo] = []
     for path in paths:
         info = FileInfo(str(path))
@@ -112,6 +121,8 @@ def validate_files(
         try:
             table = open_table(path, encoding)
             _read_table(table, info, file_no, scheme, builder, readers, sink, coder)
+            if info.layout is not None and info.scheme_version is None:
+                sink.extend(unversioned_export(scheme, info.path, scheme_file))
         except TableProblem as exc:
             sink.add(exc.problem)
         finally:
@@ -119,8 +130,9 @@ def validate_files(
         info.errors = sink.errors - before[0]
         info.warnings = sink.warnings - before[1]
     ratings = builder.build()
-    ratings = _duplicates(ratings, sink)
-    sink.extend(_coverage(ratings))
+    ratings = duplicates(ratings, sink.add)
+    sink.extend(near_match_keys(ratings))
+    sink.extend(coverage(ratings))
     for info in infos:
         info.errors = sink.by_file[(info.path, Severity.ERROR)]
         info.warnings = sink.by_file[(info.path, Severity.WARNING)]
@@ -151,7 +163,7 @@ class _Columns:
 
 def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
     file = table.path
-    names = [h.strip().lstrip("\ufeff").strip().lower() for h in table.header]
+    names = [base_key(h.lstrip("\ufeff")).lower() for h in table.header]
     position: dict[str, int] = {}
     ok = True
     for i, name in enumerate(names):
@@ -202,7 +214,9 @@ def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
             continue
         expected = sorted(code_ids) if not long else []
         close = difflib.get_close_matches(name, [*expected, *RESERVED, *keys], n=1, cutoff=0.7)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = (None if long else renamed_hint(scheme, name)) or (
+            f"; did you mean {close[0]!r}?" if close else ""
+        )
         what = (
             "a code of the scheme or a known column" if not long else "a column of the long layout"
         )
@@ -266,7 +280,7 @@ def _read_table(
     if cols.coder is not None:
         info.coder_source = "column"
     else:
-        info.coder = coder_option or Path(file).stem
+        info.coder = base_key(coder_option or Path(file).stem)
         info.coder_source = "option" if coder_option else "file name"
         file_coder = builder.coder_id(info.coder)
     width = len(table.header)
@@ -290,6 +304,7 @@ def _read_table(
     track_version = cols.scheme_id is not None or cols.scheme_version is not None
     stated: dict[str, tuple[str, int, int]] = {}
     units, coders = builder.units, builder.coders
+    norm = normaliser(scheme.unit.normalize)
     add_code, add_unit, add_coder = builder.code.append, builder.unit.append, builder.coder.append
     add_value, add_line = builder.value.append, builder.line.append
     for col, code_id in [
@@ -310,7 +325,7 @@ def _read_table(
         if track_version:
             _note_version(cells, cols, line, stated)
         if coder_col is not None:
-            coder_name = cells[coder_col].strip()
+            coder_name = base_key(cells[coder_col])
             if not coder_name:
                 sink.add(
                     error(
@@ -326,7 +341,7 @@ def _read_table(
             coder_no = found if found is not None else builder.coder_id(coder_name)
         if code_col is not None:
             assert value_col is not None
-            code_id = cells[code_col].strip()
+            code_id = base_key(cells[code_col])
             if code_id not in code_no_of:
                 sink.add(
                     _unknown_code(code_id, scheme, code_no_of, file, line, code_col, coder_name)
@@ -346,7 +361,7 @@ def _read_table(
             used = projection[code_id]
             unit_no = unit_of_raw.get(raw_keys, miss) if used is None else miss
             if unit_no is miss or unit_no is None:
-                keys = tuple([k.strip() for k in raw_keys])
+                keys = tuple([norm(k) for k in raw_keys])
                 unit: UnitKey = (
                     keys
                     if used is None
@@ -372,7 +387,13 @@ def _read_table(
                     continue
                 unit_no = units.get(unit)
                 if unit_no is None:
-                    unit_no = units[unit] = len(units)
+                    written = tuple([k.strip() for k in raw_keys])
+                    unit_no = builder.unit_id(
+                        unit,
+                        written
+                        if used is None
+                        else tuple([written[k] if k in used else None for k in all_keys]),
+                    )
                 if used is None:
                     # Share the tuple when nothing was stripped, so the cache costs one slot.
                     unit_of_raw[raw_keys if raw_keys != unit else keys] = unit_no
@@ -455,7 +476,9 @@ def _unknown_code(
     code_id: str, scheme: Scheme, known: dict[str, int], file: str, line: int, col: int, coder: str
 ) -> Problem:
     close = difflib.get_close_matches(code_id, list(known), n=1, cutoff=0.7)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(known)}"
+    hint = renamed_hint(scheme, code_id) or (
+        f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(known)}"
+    )
     return error(
         "unknown-code",
         f"{code_id!r} is not a code of scheme {scheme.id!r}{hint}",
@@ -556,98 +579,3 @@ def _stated_version(
                 **where,
             )
         )
-
-
-def _duplicates(ratings: Ratings, sink: ProblemSink) -> Ratings:
-    """Report the same unit x coder x code rated twice, and keep the first rating."""
-    if len(ratings) < 2:
-        return ratings
-    # One int64 key per rating; a stable sort keeps reading order (file, then line) within a key.
-    key = ratings.code.astype(np.int64) * len(ratings.units) + ratings.unit
-    key = key * max(len(ratings.coders), 1) + ratings.coder
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    del key
-    same = sorted_key[1:] == sorted_key[:-1]
-    del sorted_key
-    if not same.any():
-        return ratings
-    scheme = ratings.scheme
-    drop = np.zeros(len(ratings), dtype=bool)
-    first_of_run = order[:-1].copy()
-    # The first rating of each run is the one that stands; propagate it along runs.
-    for i in range(1, same.size):
-        if same[i] and same[i - 1]:
-            first_of_run[i] = first_of_run[i - 1]
-    for i in np.flatnonzero(same):
-        a, b = int(first_of_run[i]), int(order[i + 1])
-        drop[b] = True
-        code = scheme.codes[int(ratings.code[b])]
-        va, vb = float(ratings.value[a]), float(ratings.value[b])
-        where: Where = {
-            "file": ratings.files[int(ratings.file[b])],
-            "line": int(ratings.line[b]),
-            "column": ratings.column_of(b),
-            "unit": unit_label(ratings.units[int(ratings.unit[b])]),
-            "coder": ratings.coders[int(ratings.coder[b])],
-            "code": code.id,
-            "value": display(code, vb),
-        }
-        first = f"{ratings.files[int(ratings.file[a])]}:{int(ratings.line[a])}"
-        if va != vb:
-            sink.add(
-                error(
-                    "conflicting-ratings",
-                    f"rated again with a different value ({display(code, va)} at {first}, now {display(code, vb)}); "
-                    "keep one rating per unit, coder and code",
-                    **where,
-                )
-            )
-        elif code.unit_keys is None:
-            # A session-level code repeated on every segment row of a wide sheet is normal.
-            sink.add(
-                warning(
-                    "duplicate-rating",
-                    f"rated twice with the same value (first at {first}); the duplicate is ignored",
-                    **where,
-                )
-            )
-    return ratings.select(~drop)
-
-
-def _coverage(ratings: Ratings) -> Iterable[Problem]:
-    """Warnings about what reliability will be able to use."""
-    scheme = ratings.scheme
-    for code_no, code in enumerate(scheme.codes):
-        mask = ratings.code == code_no
-        if not mask.any():
-            yield warning(
-                "unused-code",
-                f"no file rates {code.id}; its reliability cannot be computed",
-                code=code.id,
-            )
-            continue
-        coders = np.unique(ratings.coder[mask])
-        if coders.size < 2:
-            yield warning(
-                "too-few-coders",
-                f"{code.id} is rated by one coder only ({ratings.coders[int(coders[0])]}); reliability needs two or more",
-                code=code.id,
-            )
-            continue
-        units, counts = np.unique(ratings.unit[mask], return_counts=True)
-        single = units[counts == 1]
-        if single.size:
-            first = int(np.flatnonzero(mask & np.isin(ratings.unit, single))[0])
-            examples = ", ".join(unit_label(ratings.units[int(u)]) for u in single[:3])
-            more = f" and {single.size - 3} more" if single.size > 3 else ""
-            yield warning(
-                "unpairable-units",
-                f"{single.size} of {units.size} units are rated by one coder only for {code.id} "
-                f"({examples}{more}); they add nothing to its reliability",
-                file=ratings.files[int(ratings.file[first])],
-                line=int(ratings.line[first]),
-                column=ratings.column_of(first),
-                unit=unit_label(ratings.units[int(single[0])]),
-                code=code.id,
-            )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from socmodel_cli.scheme.model import Code
@@ -46,9 +47,16 @@ def parse_number(text: str) -> float | CellError:
 class CodeReader:
     """Turns raw cells into stored values for one code, caching repeated cells."""
 
-    def __init__(self, code: Code, missing: frozenset[str]) -> None:
+    def __init__(
+        self, code: Code, missing: frozenset[str], hints: dict[str, str] | None = None
+    ) -> None:
         self.code = code
         self.missing = missing
+        self.hints = hints or {}  # value text -> why it is unknown (a migration recoded it)
+        # A numeric missing token (-9) also matches the number written otherwise (-9.0).
+        self._missing_numbers = frozenset(
+            n for n in (parse_number(m) for m in missing) if isinstance(n, float)
+        )
         # raw cell -> result; read directly by the validation loop on its hot path
         self.cache: dict[str, float | CellError | None] = {}
         self._by_number: dict[float, int] = {}
@@ -66,26 +74,39 @@ class CodeReader:
         if hit is not self:
             return hit  # type: ignore[return-value]
         result = self._read(raw.strip())
+        if isinstance(result, CellError) and self.hints:
+            hint = self.hints.get(raw.strip())
+            if hint:
+                result = CellError(result.kind, result.message + hint)
         if len(self.cache) < _CACHE_LIMIT:
             self.cache[raw] = result
         return result
 
     def _read(self, text: str) -> float | CellError | None:
+        if not text.isascii():
+            text = unicodedata.normalize("NFC", text)
         if text in self.missing:
             return None
+        if self._missing_numbers:
+            as_number = parse_number(text)
+            if isinstance(as_number, float) and as_number in self._missing_numbers:
+                return None
         code = self.code
         if text in self._by_text:
             return float(self._by_text[text])
         if not code.numeric and not self._by_number:
             return CellError(
-                "unknown-value", f"{text!r} is not a value of {code.id}; expected {_allowed(code)}"
+                "unknown-value",
+                f"{text!r} is not a value of {code.id}{invisible_difference(text, code.declared)}; "
+                f"expected {_allowed(code)}",
             )
         number = parse_number(text)
         if isinstance(number, CellError):
             if self._by_text or code.values:
                 return CellError(
                     "unknown-value",
-                    f"{text!r} is not a value of {code.id}; expected {_allowed(code)}",
+                    f"{text!r} is not a value of {code.id}"
+                    f"{invisible_difference(text, code.declared)}; expected {_allowed(code)}",
                 )
             return number
         if self._by_number or self._by_text:
@@ -110,6 +131,32 @@ class CodeReader:
                 "out-of-range", f"{text} is negative; {code.id} is a ratio code (values >= 0)"
             )
         return number
+
+
+_INVISIBLE = {"\u00a0": " ", "\u2007": " ", "\u202f": " "}
+
+
+def _visible(text: str) -> str:
+    """``text`` without what a person cannot see: format characters, odd spaces, width forms."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = "".join(_INVISIBLE.get(ch, ch) for ch in folded)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").strip()
+
+
+def code_points(text: str) -> str:
+    return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+
+def invisible_difference(text: str, candidates: tuple[object, ...]) -> str:
+    """A note when ``text`` differs from a candidate only invisibly, showing both code points."""
+    seen = _visible(text)
+    for c in candidates:
+        if isinstance(c, str) and c != text and _visible(c) == seen:
+            return (
+                f" (it looks like {c!r} but differs invisibly: the cell is {code_points(text)}, "
+                f"the value is {code_points(c)})"
+            )
+    return ""
 
 
 def _range(code: Code) -> str:

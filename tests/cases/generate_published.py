@@ -100,7 +100,7 @@ def write_case(
 
 def main() -> None:
     vectors = {v["id"]: v for v in json.loads(REFERENCE.read_text())["vectors"]}
-    json_args = ["--format", "json", "--bootstrap", "0", "--min-alpha", "0"]
+    json_args = ["--format", "json", "--bootstrap", "0", "--min-alpha", "0", "--min-units", "0"]
 
     for vid in ("K3", "K4"):
         v = vectors[vid]

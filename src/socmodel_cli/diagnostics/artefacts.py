@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -27,8 +26,7 @@ from typing import Literal
 from socmodel_cli.code_reliability import CodeReliability
 from socmodel_cli.diagnostics.categories import CategoryAgreement
 from socmodel_cli.diagnostics.scale import CodeView
-
-Z_05_ONE_TAILED = 1.6448536269514722
+from socmodel_cli.sample_size import krippendorff_min_units
 
 KappaKind = Literal["cohen", "fleiss"]
 
@@ -61,23 +59,25 @@ class Artefacts:
     q_below_threshold: float | None
 
 
-def minimum_units(
-    threshold: float, smallest_share: float, z: float = Z_05_ONE_TAILED
-) -> int | None:
+def minimum_units(threshold: float, smallest_share: float) -> int | None:
     """Krippendorff's (2004) minimum number of units (two coders) for ``alpha >= threshold``."""
-    a = threshold
-    p = smallest_share
-    if not 0.0 < p < 1.0 or a >= 1.0:
+    if not 0.0 < smallest_share < 1.0 or threshold >= 1.0:
         return None
-    n = 2.0 * z * z * ((1.0 + a) * (3.0 - a) / (4.0 * (1.0 - a) * p * (1.0 - p)) - a)
-    return max(1, math.ceil(n))
+    return krippendorff_min_units(threshold, smallest_share)
+
+
+def _value(rel: CodeReliability, key: str) -> float | None:
+    e = rel.estimate(key)
+    return None if e is None else e.value
 
 
 def artefacts(
     view: CodeView, rel: CodeReliability, categories: Sequence[CategoryAgreement]
 ) -> Artefacts:
     two = len(rel.coders) == 2
-    kappa = rel.cohen_kappa if two and rel.cohen_kappa is not None else rel.fleiss_kappa
+    cohen = rel.estimate("cohen_kappa")
+    kappa = cohen if two and cohen is not None else rel.estimate("fleiss_kappa")
+    assert kappa is not None
     prevalence: Prevalence | None = None
     smallest: float | None = None
     used = [c for c in categories if c.pairable_values > 0 and c.share is not None]
@@ -96,12 +96,12 @@ def artefacts(
     ci = rel.alpha_ci
     boot = rel.bootstrap
     return Artefacts(
-        percent_agreement=rel.percent_agreement.value,
+        percent_agreement=_value(rel, "percent_agreement"),
         alpha=rel.alpha.value,
         kappa=kappa.value,
-        kappa_kind="cohen" if two and rel.cohen_kappa is not None else "fleiss",
-        ac1=rel.ac1.value,
-        pabak=rel.brennan_prediger.value,
+        kappa_kind="cohen" if two and cohen is not None else "fleiss",
+        ac1=_value(rel, "ac1"),
+        pabak=_value(rel, "brennan_prediger"),
         prevalence=prevalence,
         unused_values=tuple(c.value for c in categories if c.ratings == 0)
         if view.declared

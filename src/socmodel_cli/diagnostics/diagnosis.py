@@ -32,6 +32,7 @@ from socmodel_cli.diagnostics.coincidence import Disagreement, disagreement
 from socmodel_cli.diagnostics.findings import Finding, Inputs, code_findings, is_biased
 from socmodel_cli.diagnostics.scale import CodeView, code_view
 from socmodel_cli.diagnostics.units import UnitDisagreement, unit_disagreements
+from socmodel_cli.problems import Problem
 from socmodel_cli.ratings import CodeMatrix, Ratings
 from socmodel_cli.scheme.model import Scheme
 
@@ -46,9 +47,18 @@ class DiagnoseOptions:
     replicates: int = DEFAULT_REPLICATES
     seed: int = DEFAULT_SEED
     ci: float = 0.95
+    min_units: int | None = None
 
     def reliability_options(self) -> Options:
-        return Options(self.codes, self.min_alpha, self.replicates, self.seed, self.ci, "units")
+        return Options(
+            self.codes,
+            self.min_alpha,
+            self.replicates,
+            self.seed,
+            self.ci,
+            "units",
+            self.min_units,
+        )
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,7 @@ class DiagnosisResult:
     scheme: Scheme
     options: DiagnoseOptions
     codes: tuple[CodeDiagnosis, ...]
+    warnings: tuple[Problem, ...] = ()  # validation warnings about the data
 
     @property
     def ok(self) -> bool:

@@ -558,7 +558,7 @@ def _poor_code(i: Inputs) -> list[Finding]:
             {
                 "alpha": a,
                 "threshold": thr,
-                "percent_agreement": i.rel.percent_agreement.value,
+                "percent_agreement": i.artefacts.percent_agreement,
                 "adjacent_share": None if spread is None else spread.adjacent_share,
                 "pair_alpha_min": min(pair_alphas) if pair_alphas else None,
                 "pair_alpha_max": max(pair_alphas) if pair_alphas else None,

@@ -17,6 +17,7 @@ from socmodel_cli.diagnostics.artefacts import Artefacts
 from socmodel_cli.diagnostics.coders import CoderBias, Shift
 from socmodel_cli.diagnostics.coincidence import Disagreement
 from socmodel_cli.report.jsonout import JSON_VERSION
+from socmodel_cli.report.problems_dict import problem_dict
 
 
 def _num(x: float | None) -> float | None:
@@ -170,6 +171,7 @@ def code_dict(c: CodeDiagnosis, top: int, unit_keys: Sequence[str]) -> dict[str,
         "coder_names": list(v.coders),
         "units": r.units,
         "pairable_units": r.pairable_units,
+        "min_units": {"units": r.min_units.units, "rule": r.min_units.rule},
         "alpha": _num(r.alpha.value),
         "alpha_ci": None if ci is None else [_num(ci[0]), _num(ci[1])],
         "scale": {
@@ -260,6 +262,8 @@ def diagnosis_dict(result: DiagnosisResult) -> dict[str, Any]:
             "replicates": o.replicates,
             "seed": o.seed,
             "ci": o.ci,
+            "min_units": o.min_units,
         },
         "codes": [code_dict(c, o.top, keys) for c in result.codes],
+        "warnings": [problem_dict(p) for p in result.warnings],
     }

@@ -14,7 +14,12 @@ from socmodel_cli.diagnostics.coders import CoderBias, Shift
 from socmodel_cli.diagnostics.scale import FloatArray
 from socmodel_cli.report.console import safe
 
-_STATUS = {"pass": "[green]pass[/]", "fail": "[red]fail[/]", "undefined": "[yellow]undefined[/]"}
+_STATUS = {
+    "pass": "[green]pass[/]",
+    "fail": "[red]fail[/]",
+    "insufficient": "[yellow]insufficient[/]",
+    "undefined": "[yellow]undefined[/]",
+}
 _SEVERITY = {"high": "[red]high[/]", "medium": "[yellow]medium[/]", "low": "low"}
 # Coincidence and confusion matrices with more values than this are left to the JSON.
 _MAX_MATRIX = 12

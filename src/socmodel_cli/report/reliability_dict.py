@@ -5,23 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
+from socmodel_cli.coefficients import COEFFICIENTS
 from socmodel_cli.report.jsonout import JSON_VERSION
+from socmodel_cli.report.problems_dict import problem_dict
 from socmodel_cli.stats.estimate import Estimate
-
-# What each coefficient key means, stated once in the output itself.
-DEFINITIONS = {
-    "alpha": "Krippendorff's alpha at the code's level; pairable values (units rated by 2+ coders)",
-    "percent_agreement": "mean over coder pairs of the share of jointly rated units with equal values",
-    "cohen_kappa": "Cohen's kappa; exactly two coders; units both rated",
-    "weighted_kappa_linear": "Cohen's weighted kappa, linear weights over the declared values",
-    "weighted_kappa_quadratic": "Cohen's weighted kappa, quadratic weights over the declared values",
-    "fleiss_kappa": "Fleiss' kappa generalised to varying numbers of coders per unit",
-    "light_kappa": "Light's kappa: mean of pairwise Cohen's kappas (more than two coders)",
-    "scott_pi": "Scott's pi; exactly two coders",
-    "brennan_prediger": "Brennan-Prediger kappa (chance = 1/number of declared values)",
-    "ac1": "Gwet's AC1",
-    "ac2": "Gwet's AC2, quadratic weights over the declared values (ordered codes)",
-}
 
 
 def _num(x: float | None) -> float | None:
@@ -45,25 +32,15 @@ def _value(e: Estimate | None) -> float | None:
     return None if e is None else _num(e.value)
 
 
-def coefficients(c: CodeReliability) -> dict[str, Estimate | None]:
-    return {
-        "alpha": c.alpha,
-        "percent_agreement": c.percent_agreement,
-        "cohen_kappa": c.cohen_kappa,
-        "weighted_kappa_linear": c.weighted_kappa_linear,
-        "weighted_kappa_quadratic": c.weighted_kappa_quadratic,
-        "fleiss_kappa": c.fleiss_kappa,
-        "light_kappa": c.light_kappa,
-        "scott_pi": c.scott_pi,
-        "brennan_prediger": c.brennan_prediger,
-        "ac1": c.ac1,
-        "ac2": c.ac2,
-    }
+DEFINITIONS = {c.key: c.definition for c in COEFFICIENTS}
+# Deprecated flat key: it always meant linear weights; kept for json_version 1 readers.
+DEPRECATED_ALIASES = {"weighted_kappa": "weighted_kappa_linear"}
 
 
 def code_dict(c: CodeReliability) -> dict[str, Any]:
     b = c.bootstrap
     ci = c.alpha_ci
+    flat = {key: _value(c.estimates.get(key)) for key in DEFINITIONS}
     return {
         "code": c.code.id,
         "label": c.code.label,
@@ -71,21 +48,15 @@ def code_dict(c: CodeReliability) -> dict[str, Any]:
         "threshold": c.threshold,
         "units": c.units,
         "pairable_units": c.pairable_units,
+        "min_units": {"units": c.min_units.units, "rule": c.min_units.rule},
         "coders": len(c.coders),
         "coder_names": list(c.coders),
         "pairable_values": c.pairable_values,
-        "alpha": _value(c.alpha),
+        "alpha": flat["alpha"],
         "alpha_ci": None if ci is None else [_num(ci[0]), _num(ci[1])],
         "q_below_threshold": None if b is None else _num(b.q_below_threshold),
-        "percent_agreement": _value(c.percent_agreement),
-        "cohen_kappa": _value(c.cohen_kappa),
-        "weighted_kappa": _value(c.weighted_kappa_linear),
-        "fleiss_kappa": _value(c.fleiss_kappa),
-        "light_kappa": _value(c.light_kappa),
-        "scott_pi": _value(c.scott_pi),
-        "brennan_prediger": _value(c.brennan_prediger),
-        "ac1": _value(c.ac1),
-        "ac2": _value(c.ac2),
+        **flat,
+        **{old: flat[new] for old, new in DEPRECATED_ALIASES.items()},
         "status": c.status,
         "reason": c.reason,
         "bootstrap": None
@@ -95,7 +66,7 @@ def code_dict(c: CodeReliability) -> dict[str, Any]:
             "replicates": b.replicates,
             "undefined_replicates": b.undefined_replicates,
         },
-        "details": {name: estimate_dict(e) for name, e in coefficients(c).items()},
+        "details": {key: estimate_dict(c.estimates.get(key)) for key in DEFINITIONS},
     }
 
 
@@ -113,7 +84,9 @@ def reliability_dict(result: ReliabilityResult) -> dict[str, Any]:
             "replicates": o.replicates,
             "seed": o.seed,
             "ci": o.ci,
+            "min_units": o.min_units,
         },
         "definitions": DEFINITIONS,
         "codes": [code_dict(c) for c in result.codes],
+        "warnings": [problem_dict(p) for p in result.warnings],
     }

@@ -1,15 +1,23 @@
-"""Flat rows for ``socmodel reliability``: shared by the text, Markdown and CSV renderers."""
+"""Rows for ``socmodel reliability``: shared by the text, Markdown and CSV renderers.
+
+The summary row shows the headline numbers; the detail rows and the CSV columns iterate the
+coefficient registry, so every registered coefficient reaches every format.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
+from socmodel_cli.coefficients import COEFFICIENTS, Coefficient
+from socmodel_cli.report.safe_csv import neutralise
 from socmodel_cli.stats.estimate import Estimate
 
 COLUMNS = ("code", "level", "units", "coders", "alpha [CI]", "kappa", "AC1", "agree", "status")
 LEVEL_SHORT = {"nominal": "nom", "ordinal": "ord", "interval": "int", "ratio": "ratio"}
+DETAIL_COLUMNS = ("code", "coefficient", "value", "interval", "SE", "units", "note")
 
 
 def fmt(x: float | None, digits: int = 3) -> str:
@@ -27,28 +35,51 @@ def _e(e: Estimate | None) -> str:
 
 def kappa_cell(c: CodeReliability) -> str:
     """Cohen's (weighted for ordered codes) with two coders, Fleiss' otherwise."""
-    if c.weighted_kappa_linear is not None:
-        return _e(c.weighted_kappa_linear) + " w"
-    if c.cohen_kappa is not None:
-        return _e(c.cohen_kappa) + " c"
-    return _e(c.fleiss_kappa) + " f"
+    for key, mark in (("weighted_kappa_linear", " w"), ("cohen_kappa", " c")):
+        e = c.estimates.get(key)
+        if e is not None:
+            return _e(e) + mark
+    return _e(c.estimates.get("fleiss_kappa")) + " f"
+
+
+def interval(ci: tuple[float, float] | None) -> str:
+    return "" if ci is None else f"[{_short(ci[0])}, {_short(ci[1])}]"
 
 
 def row(c: CodeReliability) -> list[str]:
-    ci = c.alpha_ci
-    pa = c.percent_agreement.value
-    interval = "" if ci is None else f" [{_short(ci[0])}, {_short(ci[1])}]"
+    pa = c.estimates["percent_agreement"]
+    ci = interval(c.alpha_ci)
     return [
         c.code.id,
         LEVEL_SHORT[c.code.level],
         f"{c.pairable_units}/{c.units}",
         str(len(c.coders)),
-        _e(c.alpha) + interval,
+        _e(c.alpha) + (f" {ci}" if ci else ""),
         kappa_cell(c),
-        _e(c.ac1),
-        "—" if pa is None else f"{100 * pa:.0f}%",
+        _e(c.estimates.get("ac1")),
+        "—" if pa is None or pa.value is None else f"{100 * pa.value:.0f}%",
         c.status,
     ]
+
+
+def detail_rows(c: CodeReliability) -> Iterator[tuple[Coefficient, list[str]]]:
+    """One row per registered coefficient that applies to the code."""
+    for coef in COEFFICIENTS:
+        e = c.estimates.get(coef.key)
+        if e is None:
+            continue
+        yield (
+            coef,
+            [
+                c.code.id,
+                coef.name,
+                _e(e),
+                interval(e.ci),
+                fmt(e.se),
+                str(e.units_used),
+                e.reason or "",
+            ],
+        )
 
 
 LEGEND = (
@@ -56,7 +87,8 @@ LEGEND = (
     "[{ci} unit-bootstrap percentile interval] "
     "({replicates} replicates, seed {seed}); kappa: w = weighted (linear, 2 coders, ordered code), "
     "c = Cohen (2 coders), f = Fleiss (3+ coders); AC1: Gwet; agree: mean pairwise percent agreement; "
-    "status: pass when alpha >= the code's threshold."
+    "status: pass when alpha >= the code's threshold on enough pairable units "
+    "(insufficient: too few)."
 )
 
 
@@ -70,58 +102,82 @@ def legend(result: ReliabilityResult) -> str:
     return text
 
 
+def _md_table(header: tuple[str, ...], rows: list[list[str]], right: set[int]) -> list[str]:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|",
+    ]
+    for cells in rows:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return lines
+
+
 def markdown(result: ReliabilityResult) -> str:
     s = result.scheme
+    summary = []
+    for c in result.codes:
+        cells = row(c)
+        cells[0] = f"`{cells[0]}`"
+        summary.append(cells)
+    details = [cells for c in result.codes for _, cells in detail_rows(c)]
+    ci = f"{round(result.options.ci * 100)}%"
+    header = tuple(h if h != "interval" else f"{ci} CI" for h in DETAIL_COLUMNS)
     lines = [
         f"### Inter-coder reliability: {s.title} ({s.id} {s.version})",
         "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|"
-        + "|".join("---" if i < 2 or i == len(COLUMNS) - 1 else "---:" for i in range(len(COLUMNS)))
-        + "|",
+        *_md_table(COLUMNS, summary, set(range(2, len(COLUMNS) - 1))),
+        "",
+        legend(result),
+        "",
+        "#### Every coefficient",
+        "",
+        *_md_table(header, details, {2, 4, 5}),
+        "",
     ]
-    for c in result.codes:
-        cells = [cell.replace("|", "\\|") for cell in row(c)]
-        cells[0] = f"`{cells[0]}`"
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", legend(result), ""]
     return "\n".join(lines)
 
 
-CSV_HEADER = (
-    "code", "label", "level", "threshold", "units", "pairable_units", "coders", "pairable_values",
-    "alpha", "alpha_ci_low", "alpha_ci_high", "q_below_threshold", "percent_agreement", "cohen_kappa",
-    "weighted_kappa_linear", "weighted_kappa_quadratic", "fleiss_kappa", "light_kappa", "scott_pi",
-    "brennan_prediger", "ac1", "ac2", "status", "reason",
-)  # fmt: skip
+def csv_header() -> list[str]:
+    head = ["code", "label", "level", "threshold", "units", "pairable_units", "min_units"]
+    head += ["coders", "pairable_values"]
+    for coef in COEFFICIENTS:
+        head += [coef.key, f"{coef.key}_ci_low", f"{coef.key}_ci_high", f"{coef.key}_se"]
+    return [*head, "q_below_threshold", "status", "reason"]
 
 
 def _n(x: float | None) -> str:
     return "" if x is None else repr(round(float(x), 6))
 
 
+def csv_row(c: CodeReliability) -> dict[str, str]:
+    out = {
+        "code": neutralise(c.code.id),
+        "label": neutralise(c.code.label),
+        "level": c.code.level,
+        "threshold": _n(c.threshold),
+        "units": str(c.units),
+        "pairable_units": str(c.pairable_units),
+        "min_units": str(c.min_units.units),
+        "coders": str(len(c.coders)),
+        "pairable_values": str(c.pairable_values),
+        "q_below_threshold": _n(c.bootstrap.q_below_threshold if c.bootstrap else None),
+        "status": c.status,
+        "reason": neutralise(c.reason),
+    }
+    for coef in COEFFICIENTS:
+        e = c.estimates.get(coef.key)
+        ci = None if e is None else e.ci
+        out[coef.key] = _n(None if e is None else e.value)
+        out[f"{coef.key}_ci_low"] = _n(ci[0] if ci else None)
+        out[f"{coef.key}_ci_high"] = _n(ci[1] if ci else None)
+        out[f"{coef.key}_se"] = _n(None if e is None else e.se)
+    return out
+
+
 def csv_text(result: ReliabilityResult) -> str:
-    from socmodel_cli.report.safe_csv import neutralise
-
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer = csv.DictWriter(out, fieldnames=csv_header(), lineterminator="\n")
+    writer.writeheader()
     for c in result.codes:
-        ci = c.alpha_ci
-        b = c.bootstrap
-
-        def v(e: Estimate | None) -> str:
-            return "" if e is None else _n(e.value)
-
-        writer.writerow(
-            [
-                neutralise(c.code.id), neutralise(c.code.label), c.code.level, _n(c.threshold),
-                c.units, c.pairable_units, len(c.coders), c.pairable_values,
-                v(c.alpha), _n(ci[0] if ci else None), _n(ci[1] if ci else None),
-                _n(b.q_below_threshold if b else None), v(c.percent_agreement), v(c.cohen_kappa),
-                v(c.weighted_kappa_linear), v(c.weighted_kappa_quadratic), v(c.fleiss_kappa),
-                v(c.light_kappa), v(c.scott_pi), v(c.brennan_prediger), v(c.ac1), v(c.ac2),
-                c.status, neutralise(c.reason),
-            ]
-        )  # fmt: skip
+        writer.writerow(csv_row(c))
     return out.getvalue()

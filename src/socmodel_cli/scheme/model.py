@@ -8,6 +8,7 @@ can be reported at the exact place it concerns.
 from __future__ import annotations
 
 import math
+import unicodedata
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     field_validator,
+    model_validator,
 )
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -38,6 +40,23 @@ CODE_ID = r"^[a-z][a-z0-9_]*$"
 COLUMN = r"^[A-Za-z_][A-Za-z0-9_. -]*$"
 
 Text = Annotated[str, Field(min_length=1)]
+
+
+def label_from_id(code_id: str) -> str:
+    """``incongruent_principles`` -> ``Incongruent principles``."""
+    words = code_id.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def number_text(v: int | float) -> str:
+    """A YAML number as the text a cell would hold: 99 -> '99', -9.0 -> '-9.0'."""
+    return str(v) if isinstance(v, int) else repr(v)
+
+
 ValueLiteral = StrictInt | StrictFloat | StrictStr
 
 
@@ -59,7 +78,8 @@ class CodeValue(_Model):
             raise ValueError("a value must be a finite number or text")
         if isinstance(v, str) and not v.strip():
             raise ValueError("a value must not be empty text (empty cells mean 'not coded')")
-        return v.strip() if isinstance(v, str) else v
+        # Text compares in one Unicode normal form (NFC), so macOS's NFD still matches.
+        return unicodedata.normalize("NFC", v.strip()) if isinstance(v, str) else v
 
 
 class Range(_Model):
@@ -80,7 +100,10 @@ class Code(_Model):
     """One code of the scheme: what coders rate for every unit."""
 
     id: Annotated[str, Field(pattern=CODE_ID, description="Column / code name in coder files.")]
-    label: Text
+    label: Text = Field(
+        description="Name shown to people; derived from the id when left out "
+        "(incongruent_principles -> 'Incongruent principles')."
+    )
     level: Level = Field(description="Level of measurement: nominal, ordinal, interval or ratio.")
     values: list[CodeValue] | None = Field(
         None, description="Allowed values; required for nominal and ordinal codes; order = rank."
@@ -93,6 +116,11 @@ class Code(_Model):
         "coarser unit (e.g. [session]); a subset of the scheme's unit keys.",
     )
     min_alpha: Annotated[float, Field(ge=0, le=1)] | None = None
+    min_units: Annotated[int, Field(ge=0)] | None = Field(
+        None,
+        description="Pairable units this code needs before it can pass (overrides "
+        "reliability.min_units and Krippendorff's sample-size rule).",
+    )
     definition: str | None = None
     when_to_use: str | None = None
     when_not_to_use: str | None = None
@@ -111,6 +139,13 @@ class Code(_Model):
         description="The code's guid in REFI-QDA codebooks (.qdc), kept so that re-exports "
         "match what a QDA program already knows; derived from the scheme and code ids if unset.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_label(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("label") is None and isinstance(data.get("id"), str):
+            return {**data, "label": label_from_id(data["id"])}
+        return data
 
     @field_validator("values", mode="before")
     @classmethod
@@ -140,17 +175,31 @@ class Code(_Model):
         return tuple(v.value for v in self.values or ())
 
 
+KeyNormalisation = Literal["case", "leading-zeros", "number"]
+
+
 class Unit(_Model):
     name: Text = Field(description="What one coded unit is, e.g. 'segment'.")
     keys: Annotated[list[Annotated[str, Field(pattern=COLUMN)]], Field(min_length=1)] = Field(
         description="The column(s) that together identify one unit."
     )
     description: str | None = None
+    normalize: list[KeyNormalisation] = Field(
+        default_factory=list,
+        description="How unit keys from different files are made to match: case (T01 = t01), "
+        "leading-zeros (001 = 1), number (3.0 = 3). Surrounding spaces and Unicode normal form "
+        "(NFC) are always normalised; nothing else is merged unless listed here.",
+    )
 
 
 class Reliability(_Model):
     min_alpha: Annotated[float, Field(ge=0, le=1)] = Field(
         0.667, description="Alpha a code must reach (Krippendorff: .667 tentative, .800 firm)."
+    )
+    min_units: Annotated[int, Field(ge=0)] | None = Field(
+        None,
+        description="Pairable units every code needs before it can pass; default: "
+        "Krippendorff's sample-size rule (after Bloch & Kraemer 1989) for the code's threshold.",
     )
 
 
@@ -191,7 +240,8 @@ class Scheme(_Model):
     unit: Unit
     missing: list[str] = Field(
         default_factory=lambda: list(DEFAULT_MISSING),
-        description="Cell values meaning 'not coded' (compared after trimming spaces).",
+        description="Cell values meaning 'not coded' (compared after trimming spaces); a "
+        "number (e.g. -9) also matches the same number written otherwise (-9.0).",
     )
     codes: Annotated[list[Code], Field(min_length=1)]
     reliability: Reliability = Field(default_factory=Reliability)
@@ -207,13 +257,21 @@ class Scheme(_Model):
             )
         return v
 
+    @field_validator("missing", mode="before")
+    @classmethod
+    def _missing_text(cls, v: Any) -> Any:
+        # `missing: [NA, -9]`: an unquoted number means its text.
+        if isinstance(v, list):
+            return [number_text(m) if _is_number(m) else m for m in v]
+        return v
+
     @cached_property
     def code_map(self) -> dict[str, Code]:
         return {c.id: c for c in self.codes}
 
     @property
     def missing_set(self) -> frozenset[str]:
-        return frozenset(m.strip() for m in self.missing)
+        return frozenset(unicodedata.normalize("NFC", m.strip()) for m in self.missing)
 
     def threshold(self, code: Code) -> float:
         return code.min_alpha if code.min_alpha is not None else self.reliability.min_alpha

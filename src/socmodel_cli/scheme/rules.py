@@ -76,13 +76,14 @@ def _values(scheme: Scheme, i: int) -> Iterator[Finding]:
                 f"value {v.value!r} is already declared at values[{seen[key]}]",
             )
         seen.setdefault(key, j)
-        if v.value in scheme.missing_set or (
-            isinstance(v.value, str) and v.value in scheme.missing_set
-        ):
+        clash = _missing_index(scheme, v.value)
+        if clash is not None:
             yield (
                 (*here, "values", j, "value"),
                 "value-is-missing-token",
-                f"value {v.value!r} is also listed in `missing`, so it could never be read as a value",
+                f"value {v.value!r} is also listed in `missing` (missing[{clash}]: "
+                f"{scheme.missing[clash]!r}), so every {v.value!r} in the data would be read as "
+                "'not coded'; remove it from one of the two lists",
             )
     if not code.categorical and code.values and any(isinstance(v.value, str) for v in code.values):
         yield (
@@ -90,6 +91,22 @@ def _values(scheme: Scheme, i: int) -> Iterator[Finding]:
             "text-value-in-numeric-code",
             f"a {code.level} code takes numbers; use level nominal or ordinal for text categories",
         )
+
+
+def _missing_index(scheme: Scheme, value: int | float | str) -> int | None:
+    """Where ``value`` is also a missing token, compared as values (99, "99", 99.0, -9)."""
+    from socmodel_cli.values import parse_number
+
+    number = value if not isinstance(value, str) else parse_number(value)
+    for i, token in enumerate(scheme.missing):
+        text = token.strip()
+        if isinstance(value, str) and text == value:
+            return i
+        if isinstance(number, int | float):
+            parsed = parse_number(text)
+            if isinstance(parsed, float) and parsed == float(number):
+                return i
+    return None
 
 
 def _numeric(scheme: Scheme, i: int) -> Iterator[Finding]:

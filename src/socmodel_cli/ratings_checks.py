@@ -1,0 +1,198 @@
+"""Problems about the set of ratings as a whole, once every file has been read.
+
+Duplicated ratings, what reliability will be able to use (coverage, coders who share few
+units) and unit keys that almost match between coders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from socmodel_cli.problems import Problem, Where, error, warning
+from socmodel_cli.ratings import Ratings, unit_label
+from socmodel_cli.unit_keys import NearMatch, near_matches
+from socmodel_cli.values import display
+
+# Two coders who each rated at least this many units of a code but share under a tenth of
+# the smaller set have most likely written their unit keys differently.
+_FEW_SHARED_MIN_UNITS = 20
+_FEW_SHARED_SHARE = 0.1
+
+
+def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
+    """Report the same unit x coder x code rated twice, and keep the first rating."""
+    if len(ratings) < 2:
+        return ratings
+    # One int64 key per rating; a stable sort keeps reading order (file, then line) within a key.
+    key = ratings.code.astype(np.int64) * len(ratings.units) + ratings.unit
+    key = key * max(len(ratings.coders), 1) + ratings.coder
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    del key
+    same = sorted_key[1:] == sorted_key[:-1]
+    del sorted_key
+    if not same.any():
+        return ratings
+    scheme = ratings.scheme
+    drop = np.zeros(len(ratings), dtype=bool)
+    first_of_run = order[:-1].copy()
+    # The first rating of each run is the one that stands; propagate it along runs.
+    for i in range(1, same.size):
+        if same[i] and same[i - 1]:
+            first_of_run[i] = first_of_run[i - 1]
+    for i in np.flatnonzero(same):
+        a, b = int(first_of_run[i]), int(order[i + 1])
+        drop[b] = True
+        code = scheme.codes[int(ratings.code[b])]
+        va, vb = float(ratings.value[a]), float(ratings.value[b])
+        where: Where = {
+            "file": ratings.files[int(ratings.file[b])],
+            "line": int(ratings.line[b]),
+            "column": ratings.column_of(b),
+            "unit": unit_label(ratings.units[int(ratings.unit[b])]),
+            "coder": ratings.coders[int(ratings.coder[b])],
+            "code": code.id,
+            "value": display(code, vb),
+        }
+        first = f"{ratings.files[int(ratings.file[a])]}:{int(ratings.line[a])}"
+        if va != vb:
+            sink(
+                error(
+                    "conflicting-ratings",
+                    f"rated again with a different value ({display(code, va)} at {first}, now {display(code, vb)}); "
+                    "keep one rating per unit, coder and code",
+                    **where,
+                )
+            )
+        elif code.unit_keys is None:
+            # A session-level code repeated on every segment row of a wide sheet is normal.
+            sink(
+                warning(
+                    "duplicate-rating",
+                    f"rated twice with the same value (first at {first}); the duplicate is ignored",
+                    **where,
+                )
+            )
+    return ratings.select(~drop)
+
+
+def coverage(ratings: Ratings) -> Iterator[Problem]:
+    """Warnings about what reliability will be able to use."""
+    scheme = ratings.scheme
+    for code_no, code in enumerate(scheme.codes):
+        mask = ratings.code == code_no
+        if not mask.any():
+            yield warning(
+                "unused-code",
+                f"no file rates {code.id}; its reliability cannot be computed",
+                code=code.id,
+            )
+            continue
+        coders = np.unique(ratings.coder[mask])
+        if coders.size < 2:
+            yield warning(
+                "too-few-coders",
+                f"{code.id} is rated by one coder only ({ratings.coders[int(coders[0])]}); reliability needs two or more",
+                code=code.id,
+            )
+            continue
+        few = _few_shared(ratings, code_no, mask)
+        if few is not None:
+            yield few
+        units, counts = np.unique(ratings.unit[mask], return_counts=True)
+        single = units[counts == 1]
+        if single.size:
+            first = int(np.flatnonzero(mask & np.isin(ratings.unit, single))[0])
+            examples = ", ".join(unit_label(ratings.units[int(u)]) for u in single[:3])
+            more = f" and {single.size - 3} more" if single.size > 3 else ""
+            yield warning(
+                "unpairable-units",
+                f"{single.size} of {units.size} units are rated by one coder only for {code.id} "
+                f"({examples}{more}); they add nothing to its reliability",
+                file=ratings.files[int(ratings.file[first])],
+                line=int(ratings.line[first]),
+                column=ratings.column_of(first),
+                unit=unit_label(ratings.units[int(single[0])]),
+                code=code.id,
+            )
+
+
+def _few_shared(ratings: Ratings, code_no: int, mask: npt.NDArray[np.bool_]) -> Problem | None:
+    """The two coders with the most units of a code, if they share very few of them."""
+    coders, counts = np.unique(ratings.coder[mask], return_counts=True)
+    if coders.size < 2:
+        return None
+    top = coders[np.argsort(-counts, kind="stable")[:2]]
+    units_of = [np.unique(ratings.unit[mask & (ratings.coder == c)]) for c in top]
+    smaller = min(u.size for u in units_of)
+    shared = int(np.intersect1d(units_of[0], units_of[1], assume_unique=True).size)
+    if smaller < _FEW_SHARED_MIN_UNITS or shared >= _FEW_SHARED_SHARE * smaller:
+        return None
+    code = ratings.scheme.codes[code_no]
+    a, b = (ratings.coders[int(c)] for c in top)
+    return warning(
+        "few-shared-units",
+        f"{a} and {b} rate {code.id} on {units_of[0].size} and {units_of[1].size} units but share "
+        f"only {shared}: check that both files name the units the same way (unit keys)",
+        code=code.id,
+    )
+
+
+def near_match_keys(ratings: Ratings) -> Iterator[Problem]:
+    """Units whose keys differ only by case, leading zeros or ``.0`` between coders."""
+    if not len(ratings):
+        return
+
+    def coders_of(units: Sequence[int]) -> dict[int, frozenset[int]]:
+        wanted = np.isin(ratings.unit, np.asarray(units, dtype=np.int32))
+        found: dict[int, set[int]] = {}
+        for u, c in zip(ratings.unit[wanted].tolist(), ratings.coder[wanted].tolist(), strict=True):
+            found.setdefault(u, set()).add(c)
+        return {u: frozenset(c) for u, c in found.items()}
+
+    for match in near_matches(ratings.units, coders_of, ratings.scheme.unit.normalize):
+        yield _near_match_problem(ratings, match)
+
+
+def _near_match_problem(ratings: Ratings, match: NearMatch) -> Problem:
+    first_rating: dict[int, int] = {}
+    order = np.argsort(ratings.unit, kind="stable")
+    units_sorted = ratings.unit[order]
+    for group in match.variants:
+        for u in group:
+            pos = int(np.searchsorted(units_sorted, u))
+            if pos < units_sorted.size and units_sorted[pos] == u:
+                first_rating[u] = int(order[pos])
+
+    def where(u: int) -> str:
+        i = first_rating.get(u)
+        if i is None:
+            return unit_label(ratings.units[u])
+        coder = ratings.coders[int(ratings.coder[i])]
+        return f"{unit_label(ratings.units[u])!r} ({coder}, {ratings.files[int(ratings.file[i])]})"
+
+    examples = "; ".join(" vs ".join(where(u) for u in g[:3]) for g in match.variants[:3])
+    more = len(match.variants) - 3
+    affected = sum(len(g) for g in match.variants)
+    rules = ", ".join(match.rules)
+    first = first_rating.get(match.variants[0][-1])
+    at: Where = {}
+    if first is not None:
+        at = {
+            "file": ratings.files[int(ratings.file[first])],
+            "line": int(ratings.line[first]),
+            "unit": unit_label(ratings.units[match.variants[0][-1]]),
+        }
+    return error(
+        "near-match-keys",
+        f"{len(match.variants)} unit(s) are written differently by different coders, differing "
+        f"only by {match.what}: {examples}"
+        + (f"; and {more} more" if more > 0 else "")
+        + f" ({affected} unit keys affected). Such units never pair, so agreement would rest on "
+        f"the few that match. If they are the same units, declare `unit.normalize: [{rules}]` in "
+        "the scheme; otherwise correct the keys in the files",
+        **at,
+    )
