@@ -15,7 +15,9 @@ from socmodel_cli.stats.chance import (
     fleiss_kappa_from_counts,
     gwet_ac1,
     gwet_ac2,
+    weighted_scott_pi,
 )
+from socmodel_cli.stats.conger import conger_kappa
 from socmodel_cli.stats.estimate import Estimate, Level
 from socmodel_cli.stats.kappa import cohen_kappa, light_kappa, scott_pi, weighted_kappa
 from socmodel_cli.stats.tables import (
@@ -24,11 +26,16 @@ from socmodel_cli.stats.tables import (
     gwet_from_table,
     scott_pi_from_table,
 )
+from socmodel_cli.stats.weights import WEIGHT_KINDS, WeightSpec, agreement_weights
+from socmodel_cli.stats.ztest import fleiss_kappa_null_se, z_test
 
 __all__ = [
+    "WEIGHT_KINDS",
     "BootstrapResult",
     "Estimate",
     "Level",
+    "WeightSpec",
+    "agreement_weights",
     "alpha",
     "bootstrap_alpha",
     "brennan_prediger",
@@ -36,8 +43,10 @@ __all__ = [
     "cohen_kappa",
     "cohen_kappa_from_table",
     "cohen_kappa_null_se",
+    "conger_kappa",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
+    "fleiss_kappa_null_se",
     "gwet_ac1",
     "gwet_ac2",
     "gwet_from_table",
@@ -47,4 +56,6 @@ __all__ = [
     "scott_pi",
     "scott_pi_from_table",
     "weighted_kappa",
+    "weighted_scott_pi",
+    "z_test",
 ]

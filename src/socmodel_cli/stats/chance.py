@@ -1,9 +1,11 @@
 """Many-coder chance-corrected coefficients on per-unit category counts:
-Fleiss' kappa, Brennan-Prediger and Gwet's AC1/AC2, with missing ratings.
+Fleiss' kappa, Brennan-Prediger and Gwet's AC1/AC2 with missing ratings and any agreement
+weights, and weighted Scott's pi for two coders.
 
 Notation (Gwet 2014, the definitions irrCAC implements): n units rated at least once,
 r_ik coders who put unit i in category k, r_i = sum_k r_ik, agreement weights w (identity
-unless weighted), r*_ik = sum_l w_kl r_il, q declared categories, T_w = sum_kl w_kl.
+unless weighted; see ``weights.py`` for the families), r*_ik = sum_l w_kl r_il, q declared
+categories, T_w = sum_kl w_kl.
 
     p_a = mean over units with r_i >= 2 of sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1))
     pi_k = mean over all n units of r_ik / r_i     (single ratings count here)
@@ -16,27 +18,31 @@ Standard error: Gwet's linearisation. Each unit gets
     c_i = (n / n_2) (p_a|i - p_e [r_i >= 2]) / (1 - p_e)
     c*_i = c_i - 2 (1 - c) (p_e|i - p_e) / (1 - p_e)
 with p_e|i the unit's share of chance agreement (zero adjustment for Brennan-Prediger);
-var = sum_i (c*_i - c)^2 / (n (n - 1)); interval c -/+ t(n - 1) se, upper limit capped at 1.
+var = sum_i (c*_i - c)^2 / (n (n - 1)); interval c -/+ t(n - 1) se, upper limit capped at 1;
+z = c / se with a two-sided p-value from the same t distribution (as irrCAC).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
-from socmodel_cli.stats._checks import FloatArray, IntArray, categorical_view
+from socmodel_cli.stats._checks import CategoricalView, FloatArray, IntArray, categorical_view
 from socmodel_cli.stats.distributions import t_interval
 from socmodel_cli.stats.estimate import (
+    NOT_BOTH,
     NOT_RATED,
     SINGLE_RATING,
     Estimate,
     nonzero,
     undefined,
 )
-from socmodel_cli.stats.weights import agreement_weights
+from socmodel_cli.stats.weights import WeightSpec, code_weights
+from socmodel_cli.stats.ztest import z_test
 
 Method = Literal["fleiss", "brennan_prediger", "gwet"]
 
@@ -52,6 +58,62 @@ def category_counts(codes: IntArray, k: int) -> FloatArray:
     return flat.reshape(n_units, k).astype(np.float64)
 
 
+def unit_agreement(counts: FloatArray, w: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Each unit's weighted pairwise agreement p_a|i and whether it has r_i >= 2 ratings.
+
+    p_a|i = sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)); 0 for units with fewer than two.
+    """
+    r = counts.sum(axis=1)
+    two = r >= 2
+    pair_den = np.where(two, r * (r - 1.0), 1.0)
+    r_star = counts @ w.T
+    pa_i = np.where(two, (counts * (r_star - 1.0)).sum(axis=1) / pair_den, 0.0)
+    return pa_i, two
+
+
+def linearised_estimate(
+    pa_i: FloatArray,
+    two: NDArray[np.bool_],
+    pe: float,
+    pe_i: FloatArray,
+    *,
+    confidence: float,
+    units_excluded: dict[str, int],
+) -> Estimate:
+    """(p_a - p_e) / (1 - p_e) with Gwet's linearised SE, t interval and t test (module doc).
+
+    ``pa_i`` and ``pe_i`` hold one entry per unit rated at least once; the caller has
+    checked that some unit has two ratings and that 1 - p_e is not degenerate.
+    """
+    n = pa_i.size
+    n2 = int(two.sum())
+    coef = (float(pa_i[two].mean()) - pe) / (1.0 - pe)
+    # Per-unit contributions whose mean over all n units is the coefficient (hence n / n2).
+    c_i = (n / n2) * (pa_i - pe * two) / (1.0 - pe)
+    c_star = c_i - 2.0 * (1.0 - coef) * (pe_i - pe) / (1.0 - pe)
+    if n < 2:
+        return Estimate(value=coef, units_used=n2, units_excluded=units_excluded)
+    se = math.sqrt(float(((c_star - coef) ** 2).sum()) / (n * (n - 1.0)))
+    z, p = z_test(coef, se, n - 1.0)
+    return Estimate(
+        value=coef,
+        se=se,
+        ci=t_interval(coef, se, n - 1.0, confidence),
+        units_used=n2,
+        units_excluded=units_excluded,
+        z=z,
+        p=p,
+    )
+
+
+def no_variation_reason(used: NDArray[np.bool_]) -> str:
+    """Why chance agreement is perfect, given which categories were used."""
+    idx = np.flatnonzero(used)
+    if idx.size == 1:
+        return f"no variation: every rating is category {int(idx[0])}"
+    return "chance agreement is perfect"
+
+
 def chance_corrected(
     counts: ArrayLike,
     method: Method,
@@ -59,18 +121,23 @@ def chance_corrected(
     *,
     confidence: float = 0.95,
 ) -> Estimate:
-    """The coefficient ``method`` from a units x categories count table (see module doc)."""
+    """The coefficient ``method`` from a units x categories count table (see module doc).
+
+    ``weights`` is a ``q x q`` agreement-weight matrix (identity if None).
+    """
     c_all = np.asarray(counts, dtype=np.float64)
     if c_all.ndim != 2 or (c_all < 0).any() or not np.isfinite(c_all).all():
         raise ValueError("counts must be a 2-D table of non-negative finite counts")
     q = c_all.shape[1]
     w = np.eye(q) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != (q, q):
+        raise ValueError(f"weights must be {q} x {q} for {q} categories; got shape {w.shape}")
     r_all = c_all.sum(axis=1)
     excluded = nonzero({NOT_RATED: int((r_all == 0).sum()), SINGLE_RATING: int((r_all == 1).sum())})
     cnt = c_all[r_all >= 1]
     r = r_all[r_all >= 1]
     n = cnt.shape[0]
-    two = r >= 2
+    pa_i, two = unit_agreement(cnt, w)
     n2 = int(two.sum())
     if n2 == 0:
         return undefined(
@@ -83,10 +150,6 @@ def chance_corrected(
             units_used=n2,
             units_excluded=excluded,
         )
-    r_star = cnt @ w.T
-    pair_den = np.where(two, r * (r - 1.0), 1.0)
-    pa_i = np.where(two, (cnt * (r_star - 1.0)).sum(axis=1) / pair_den, 0.0)
-    pa = float(pa_i[two].mean())
     # Category shares average over every unit rated at least once (Gwet 2014; irrCAC):
     # a lone rating says nothing about agreement but does say how often a category is used.
     share = cnt / r[:, None]
@@ -94,35 +157,35 @@ def chance_corrected(
     tw = float(w.sum())
     if method == "fleiss":
         pe = float(pi @ w @ pi)
+        pe_i = share @ ((w @ pi + w.T @ pi) / 2.0)
     elif method == "brennan_prediger":
         pe = tw / (q * q)
+        pe_i = np.full(n, pe)
     else:
         pe = tw / (q * (q - 1)) * float((pi * (1.0 - pi)).sum())
-    if 1.0 - pe <= _DEGENERATE:
-        used = np.flatnonzero(pi)
-        why = (
-            f"no variation: every rating is category {int(used[0])}"
-            if used.size == 1
-            else "chance agreement is perfect"
-        )
-        return undefined(why, units_used=n2, units_excluded=excluded)
-    coef = (pa - pe) / (1.0 - pe)
-    # Per-unit contributions whose mean over all n units is the coefficient (hence n / n2).
-    c_i = (n / n2) * (pa_i - pe * two) / (1.0 - pe)
-    if method == "fleiss":
-        pe_i = share @ ((w @ pi + w.T @ pi) / 2.0)
-    elif method == "gwet":
         pe_i = tw / (q * (q - 1)) * (share @ (1.0 - pi))
-    else:
-        pe_i = np.full(n, pe)
-    c_star = c_i - 2.0 * (1.0 - coef) * (pe_i - pe) / (1.0 - pe)
-    se: float | None = None
-    ci: tuple[float, float] | None = None
-    if n >= 2:
-        var = float(((c_star - coef) ** 2).sum()) / (n * (n - 1.0))
-        se = math.sqrt(var)
-        ci = t_interval(coef, se, n - 1.0, confidence)
-    return Estimate(value=coef, se=se, ci=ci, units_used=n2, units_excluded=excluded)
+    if 1.0 - pe <= _DEGENERATE:
+        return undefined(no_variation_reason(pi > 0), units_used=n2, units_excluded=excluded)
+    return linearised_estimate(pa_i, two, pe, pe_i, confidence=confidence, units_excluded=excluded)
+
+
+def weighted_view(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None,
+    categories: FloatArray | None,
+    weights: WeightSpec,
+) -> tuple[CategoricalView, FloatArray] | Estimate:
+    """A code's categorical view with its weight matrix, or the undefined estimate saying why not."""
+    view = categorical_view(ratings, level, n_categories, categories)
+    if isinstance(view, str):
+        return undefined(view)
+    if view.codes.shape[1] < 2:
+        return undefined("a single coder: agreement needs at least two coders")
+    w = code_weights(weights, view, level)
+    if isinstance(w, str):
+        return undefined(w)
+    return view, w
 
 
 def _from_ratings(
@@ -131,15 +194,13 @@ def _from_ratings(
     n_categories: int | None,
     categories: FloatArray | None,
     method: Method,
-    weights: str,
+    weights: WeightSpec,
     confidence: float,
 ) -> Estimate:
-    view = categorical_view(ratings, level, n_categories, categories)
-    if isinstance(view, str):
-        return undefined(view)
-    if view.codes.shape[1] < 2:
-        return undefined("a single coder: agreement needs at least two coders")
-    w = agreement_weights(weights, view.positions)
+    got = weighted_view(ratings, level, n_categories, categories, weights)
+    if isinstance(got, Estimate):
+        return got
+    view, w = got
     return chance_corrected(category_counts(view.codes, view.k), method, w, confidence=confidence)
 
 
@@ -149,13 +210,15 @@ def fleiss_kappa(
     n_categories: int | None = None,
     *,
     categories: FloatArray | None = None,
+    weights: WeightSpec = "identity",
     confidence: float = 0.95,
 ) -> Estimate:
     """Fleiss' (1971) kappa, generalised to units with different numbers of coders.
 
-    Equals classic Fleiss' kappa on complete data and Scott's pi for two coders.
+    Equals classic Fleiss' kappa on complete data and Scott's pi for two coders. With
+    ``weights`` (a family name or a q x q matrix) it is Gwet's weighted generalisation.
     """
-    return _from_ratings(ratings, level, n_categories, categories, "fleiss", "identity", confidence)
+    return _from_ratings(ratings, level, n_categories, categories, "fleiss", weights, confidence)
 
 
 def fleiss_kappa_from_counts(counts: ArrayLike, *, confidence: float = 0.95) -> Estimate:
@@ -169,14 +232,16 @@ def brennan_prediger(
     n_categories: int | None = None,
     *,
     categories: FloatArray | None = None,
+    weights: WeightSpec = "identity",
     confidence: float = 0.95,
 ) -> Estimate:
-    """Brennan & Prediger's (1981) coefficient: (p_a - 1/q) / (1 - 1/q), q declared categories.
+    """Brennan & Prediger's (1981) coefficient: (p_a - T_w/q^2) / (1 - T_w/q^2).
 
-    With two coders this is Bennett, Alpert & Goldstein's (1954) S, also called PABAK.
+    Unweighted (T_w = q) and with two coders this is Bennett, Alpert & Goldstein's (1954)
+    S, also called PABAK.
     """
     return _from_ratings(
-        ratings, level, n_categories, categories, "brennan_prediger", "identity", confidence
+        ratings, level, n_categories, categories, "brennan_prediger", weights, confidence
     )
 
 
@@ -198,12 +263,52 @@ def gwet_ac2(
     n_categories: int | None = None,
     *,
     categories: FloatArray | None = None,
-    weights: str = "quadratic",
+    weights: WeightSpec = "quadratic",
     confidence: float = 0.95,
 ) -> Estimate:
-    """Gwet's AC2: AC1 with agreement weights over the declared values (ordered codes only)."""
-    if weights not in ("linear", "quadratic"):
-        raise ValueError(f"weights must be 'linear' or 'quadratic', got {weights!r}")
-    if level == "nominal":
+    """Gwet's AC2: AC1 with agreement weights (a family name or a q x q matrix).
+
+    Families other than identity need ordered codes; a custom matrix applies to any code.
+    """
+    if level == "nominal" and isinstance(weights, str) and weights != "identity":
         return undefined("AC2 needs ordered categories; this code is nominal (use AC1)")
     return _from_ratings(ratings, level, n_categories, categories, "gwet", weights, confidence)
+
+
+def weighted_scott_pi(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None = None,
+    *,
+    categories: FloatArray | None = None,
+    weights: WeightSpec = "identity",
+    confidence: float = 0.95,
+) -> Estimate:
+    """Scott's (1955) pi for exactly two coders, weighted, with Gwet's SE.
+
+    Uses the units both coders rated (as :func:`socmodel_cli.stats.kappa.scott_pi` and
+    irrCAC's ``scott`` on the contingency table do): p_o = sum_kl w_kl p_kl,
+    p_e = sum_kl w_kl pi_k pi_l with pi the pooled margins. That is weighted Fleiss' kappa
+    on the jointly rated units; on complete data it equals :func:`fleiss_kappa`. The SE is
+    Gwet's raw-ratings linearisation (divisor n (n - 1)); irrCAC's table formula divides
+    by n^2 instead.
+    """
+    got = weighted_view(ratings, level, n_categories, categories, weights)
+    if isinstance(got, Estimate):
+        return got
+    view, w = got
+    n_coders = view.codes.shape[1]
+    if n_coders != 2:
+        return undefined(
+            f"Scott's pi needs exactly two coders; this code has {n_coders} "
+            "(Fleiss' kappa generalises it)"
+        )
+    both = (view.codes >= 0).all(axis=1)
+    excluded = nonzero({NOT_BOTH: int((~both).sum())})
+    if not both.any():
+        return undefined(
+            "nothing pairable: no unit was rated by both coders", units_excluded=excluded
+        )
+    counts = category_counts(view.codes[both], view.k)
+    est = chance_corrected(counts, "fleiss", w, confidence=confidence)
+    return replace(est, units_excluded=excluded)

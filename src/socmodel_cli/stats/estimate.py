@@ -30,6 +30,9 @@ class Estimate:
     For a few coefficients (Light's kappa) ``reason`` may also carry a note next to a
     defined value, e.g. how many coder pairs were left out.
     ``units_excluded`` maps a reason (see the module constants) to a count of units.
+    ``z`` and ``p`` test the coefficient against zero where one is computed: ``z`` is the
+    test statistic and ``p`` its two-sided p-value (the coefficient's docstring says which
+    standard error and reference distribution it uses).
     """
 
     value: float | None
@@ -38,6 +41,8 @@ class Estimate:
     ci: tuple[float, float] | None = None
     units_used: int = 0
     units_excluded: Mapping[str, int] = field(default_factory=dict)
+    z: float | None = None
+    p: float | None = None
 
 
 def undefined(
