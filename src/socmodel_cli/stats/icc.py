@@ -160,6 +160,9 @@ class IccResult:
 
     ``k`` is the number of ratings per unit the average-measures form refers to (k0 for
     incomplete designs); ``method`` says how it was computed (``anova``, ``reml``, ``listwise``).
+    ``table`` holds the mean squares the value and interval come from: the ANOVA table, or
+    for REML the pseudo mean squares built from the variance components (module doc); it is
+    ``None`` for undefined results and when the coders agree exactly (value 1).
     """
 
     form: IccForm
@@ -169,6 +172,7 @@ class IccResult:
     coders_used: int
     k: float | None = None
     components: VarianceComponents | None = None
+    table: OneWayTable | TwoWayTable | None = None
 
     @property
     def value(self) -> float | None:
@@ -397,12 +401,12 @@ def _result(form: IccForm, sel: _Selection, fit: _Fit | _NoFit, confidence: floa
             units_used=n_units,
             units_excluded=sel.excluded,
         )
-        return IccResult(form, est, None, fit.used, coders, k, comps)
+        return IccResult(form, est, None, fit.used, coders, k, comps, fit.table)
     value, ci = _value_and_interval(form, fit.table, confidence)
     est = Estimate(
         value=value, reason=fit.note, ci=ci, units_used=n_units, units_excluded=sel.excluded
     )
-    return IccResult(form, est, _f_test(fit.test), fit.used, coders, k, comps)
+    return IccResult(form, est, _f_test(fit.test), fit.used, coders, k, comps, fit.table)
 
 
 def _exact(form: IccForm, sel: _Selection, method: Method) -> IccResult:
