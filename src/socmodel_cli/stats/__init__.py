@@ -17,7 +17,14 @@ from socmodel_cli.stats.chance import (
     gwet_ac2,
 )
 from socmodel_cli.stats.estimate import Estimate, Level
+from socmodel_cli.stats.icc import FORMS, FTest, IccForm, IccResult, icc, icc_all
 from socmodel_cli.stats.kappa import cohen_kappa, light_kappa, scott_pi, weighted_kappa
+from socmodel_cli.stats.scale_agreement import (
+    LimitsOfAgreement,
+    agreement_within,
+    limits_of_agreement,
+    sem,
+)
 from socmodel_cli.stats.tables import (
     cohen_kappa_from_table,
     cohen_kappa_null_se,
@@ -26,9 +33,15 @@ from socmodel_cli.stats.tables import (
 )
 
 __all__ = [
+    "FORMS",
     "BootstrapResult",
     "Estimate",
+    "FTest",
+    "IccForm",
+    "IccResult",
     "Level",
+    "LimitsOfAgreement",
+    "agreement_within",
     "alpha",
     "bootstrap_alpha",
     "brennan_prediger",
@@ -41,10 +54,14 @@ __all__ = [
     "gwet_ac1",
     "gwet_ac2",
     "gwet_from_table",
+    "icc",
+    "icc_all",
     "kalpha_bootstrap",
     "light_kappa",
+    "limits_of_agreement",
     "percent_agreement",
     "scott_pi",
     "scott_pi_from_table",
+    "sem",
     "weighted_kappa",
 ]

@@ -21,7 +21,7 @@ is the same number as SEM_agreement; the components avoid choosing which SD to p
 
 Agreement within a tolerance: for each coder pair, the share of units both rated whose
 values differ by at most ``tolerance`` (plus 1e-9 of the values' magnitude, so that decimal
-values such as 0.7 - 0.6 count as 0.1); the mean over the coder pairs that share a unit.
+values such as 1.1 - 1.0 count as 0.1); the mean over the coder pairs that share a unit.
 Tolerance 0 is exact agreement; 1 on a 1-7 scale (or on the category indices of an ordinal
 code) is adjacent agreement.
 """
