@@ -474,6 +474,15 @@ def test_pure_coder_offsets_under_reml_are_undefined() -> None:
     assert res.reason is not None and "constant coder offsets" in res.reason
 
 
+def test_reml_without_residual_degrees_of_freedom_is_undefined() -> None:
+    # 4 ratings = mean + 1 unit + 2 coder effects: nothing left for the residual.
+    x = np.array([[1.0, 2.0, np.nan], [np.nan, 4.0, 7.0]])
+    res = icc_all(x)
+    assert res["icc_a1"].value is None
+    assert res["icc_a1"].reason is not None and "no residual degrees" in res["icc_a1"].reason
+    assert res["icc1"].value is not None  # the one-way model still has N - n = 2 df
+
+
 def test_negative_anova_estimates_are_kept() -> None:
     x = np.array([[1.0, 5.0], [4.0, 2.0], [2.0, 3.0], [3.0, 4.0]])  # MSR < MSE
     res = icc_all(x)

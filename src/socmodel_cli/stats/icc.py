@@ -296,6 +296,12 @@ def _two_way_fit(sel: _Selection, method: Method) -> _Fit | _NoFit:
             "anova",
         )
     test = two_way_complete(sel.x) if sel.complete else two_way_incomplete(sel.x)
+    if test.df_error <= 0.0:
+        return _NoFit(
+            "too few ratings to separate unit, coder and residual variance "
+            "(no residual degrees of freedom)",
+            "reml",
+        )
     if test.ms_error <= _TINY * sel.variance:
         return _NoFit(
             "the ratings differ only by constant coder offsets (no residual variation), "
