@@ -19,7 +19,14 @@ from socmodel_cli.stats.chance import (
 )
 from socmodel_cli.stats.conger import conger_kappa
 from socmodel_cli.stats.estimate import Estimate, Level
+from socmodel_cli.stats.icc import FORMS, FTest, IccForm, IccResult, icc, icc_all
 from socmodel_cli.stats.kappa import cohen_kappa, light_kappa, scott_pi, weighted_kappa
+from socmodel_cli.stats.scale_agreement import (
+    LimitsOfAgreement,
+    agreement_within,
+    limits_of_agreement,
+    sem,
+)
 from socmodel_cli.stats.tables import (
     cohen_kappa_from_table,
     cohen_kappa_null_se,
@@ -30,12 +37,18 @@ from socmodel_cli.stats.weights import WEIGHT_KINDS, WeightSpec, agreement_weigh
 from socmodel_cli.stats.ztest import fleiss_kappa_null_se, z_test
 
 __all__ = [
+    "FORMS",
     "WEIGHT_KINDS",
     "BootstrapResult",
     "Estimate",
+    "FTest",
+    "IccForm",
+    "IccResult",
     "Level",
+    "LimitsOfAgreement",
     "WeightSpec",
     "agreement_weights",
+    "agreement_within",
     "alpha",
     "bootstrap_alpha",
     "brennan_prediger",
@@ -50,11 +63,15 @@ __all__ = [
     "gwet_ac1",
     "gwet_ac2",
     "gwet_from_table",
+    "icc",
+    "icc_all",
     "kalpha_bootstrap",
     "light_kappa",
+    "limits_of_agreement",
     "percent_agreement",
     "scott_pi",
     "scott_pi_from_table",
+    "sem",
     "weighted_kappa",
     "weighted_scott_pi",
     "z_test",
