@@ -26,7 +26,7 @@ from socmodel_cli.validation import validate_files
 
 FLAWED = EXAMPLES / "flawed" / "dana.csv"
 CODE_KEYS = {
-    "code", "label", "level", "threshold", "status", "reason", "coders", "coder_names", "units",
+    "code", "label", "level", "threshold", "status", "reason", "decided_by", "coders", "coder_names", "units",
     "pairable_units", "min_units", "alpha", "alpha_ci", "scale", "coincidence", "expected_coincidence",
     "confusion", "confused_pairs", "spread", "categories", "coder_bias", "attributed_bias",
     "pairs", "leave_one_out", "units_with_disagreement", "top_units", "artefacts", "findings",

@@ -25,6 +25,7 @@ from socmodel_cli.sample_size import MinUnits, required_units
 from socmodel_cli.scheme.model import Code, Scheme
 from socmodel_cli.scheme.selection import selected_codes
 from socmodel_cli.stats import BootstrapResult, Estimate
+from socmodel_cli.stats.estimate import undefined
 
 Status = Literal["pass", "fail", "insufficient", "undefined"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "insufficient", "undefined")
@@ -58,6 +59,9 @@ class CodeReliability:
     min_units: MinUnits
     status: Status
     reason: str
+    decided_by: str = "alpha"  # the registry key of the coefficient behind the status
+    # Bland-Altman limits per coder pair (interval/ratio codes, or with `icc: true`).
+    limits: tuple[stats.LimitsOfAgreement, ...] = ()
 
     def estimate(self, key: str) -> Estimate | None:
         """The coefficient registered as ``key`` (see :mod:`socmodel_cli.coefficients`)."""
@@ -95,7 +99,11 @@ def code_seed(seed: int, code_id: str) -> int:
 
 
 def code_reliability(
-    matrix: CodeMatrix, threshold: float, options: Options, needed: MinUnits | None = None
+    matrix: CodeMatrix,
+    threshold: float,
+    options: Options,
+    needed: MinUnits | None = None,
+    decided_by: str = "alpha",
 ) -> CodeReliability:
     """Every registered coefficient for one code's units x coders matrix, and its verdict."""
     code = matrix.code
@@ -122,8 +130,14 @@ def code_reliability(
     pairable = rated >= 2
     needed = needed or MinUnits(0, "no minimum")
     n_pairable = int(pairable.sum())
+    decider = estimates.get(decided_by)
+    if decider is None:
+        decider = undefined(
+            f"{BY_KEY[decided_by].name} decides this code but does not apply to it "
+            f"({len(matrix.coders)} coders; it needs {BY_KEY[decided_by].where()})"
+        )
     status, reason = verdict(
-        estimates["alpha"] or a, threshold, len(matrix.coders), n_pairable, needed
+        decider, threshold, len(matrix.coders), n_pairable, needed, BY_KEY[decided_by].short
     )
     return CodeReliability(
         code=code,
@@ -137,6 +151,10 @@ def code_reliability(
         min_units=needed,
         status=status,
         reason=reason,
+        decided_by=decided_by,
+        limits=stats.limits_of_agreement(data.scale, confidence=options.ci)
+        if estimates.get("icc_a1") is not None and len(matrix.coders) >= 2
+        else (),
     )
 
 
@@ -157,15 +175,21 @@ def _named(code: Code, e: Estimate | None) -> Estimate | None:
 
 
 def verdict(
-    a: Estimate, threshold: float, n_coders: int, pairable: int, needed: MinUnits
+    a: Estimate,
+    threshold: float,
+    n_coders: int,
+    pairable: int,
+    needed: MinUnits,
+    name: str = "alpha",
 ) -> tuple[Status, str]:
-    """pass / fail on alpha and its threshold, but never on fewer pairable units than needed."""
+    """pass / fail on the deciding coefficient (``name``, alpha by default) and its threshold,
+    but never on fewer pairable units than needed."""
     if a.value is None:
-        why = a.reason or "alpha is undefined"
+        why = a.reason or f"{name} is undefined"
         if n_coders < 2:
             why = f"rated by {n_coders} coder(s); reliability needs two or more"
         return "undefined", why
-    compared = f"alpha {a.value:.3f} {'>=' if a.value >= threshold else '<'} {threshold:.3f}"
+    compared = f"{name} {a.value:.3f} {'>=' if a.value >= threshold else '<'} {threshold:.3f}"
     if pairable < needed.units:
         return "insufficient", (
             f"{compared}, but on {pairable} pairable unit(s); {needed.units} are needed "
@@ -184,7 +208,10 @@ def compute_reliability(ratings: Ratings, options: Options | None = None) -> Rel
     for code in selected_codes(scheme, options.codes):
         threshold = options.min_alpha if options.min_alpha is not None else scheme.threshold(code)
         needed = required_units(scheme, code, threshold, options.min_units)
-        results.append(code_reliability(ratings.matrix(code.id), threshold, options, needed))
+        decider = scheme.decider(code)
+        results.append(
+            code_reliability(ratings.matrix(code.id), threshold, options, needed, decider)
+        )
     return ReliabilityResult(scheme=scheme, options=options, codes=tuple(results))
 
 

@@ -12,8 +12,10 @@ interval at a level of its own.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -57,6 +59,31 @@ class CodeData:
     def has_categories(self) -> bool:
         return self.code.categorical or bool(self.code.values)
 
+    @property
+    def weights(self) -> stats.WeightSpec:
+        """The code's agreement weights for the weighted coefficients (default quadratic)."""
+        w = self.code.weights
+        return "quadratic" if w is None else w
+
+    @cached_property
+    def scale(self) -> npt.NDArray[np.float64]:
+        """Ratings on the code's numeric scale: an ordinal code's declared numbers (ranks
+        1..k for text values); interval/ratio values as they are."""
+        if not self.code.categorical:
+            return self.x
+        declared = self.code.declared
+        if self.code.numeric:
+            positions = np.array([float(v) for v in declared], dtype=np.float64)
+        else:
+            positions = np.arange(1.0, len(declared) + 1.0)
+        filled = np.where(np.isnan(self.x), 0, self.x).astype(np.int64)
+        return np.where(np.isnan(self.x), np.nan, positions[filled])
+
+    @cached_property
+    def icc(self) -> dict[str, stats.IccResult]:
+        """All six ICC forms, fitted once per code (the design decides ANOVA or REML)."""
+        return stats.icc_all(self.scale, confidence=self.confidence)
+
 
 @dataclass(frozen=True)
 class Coefficient:
@@ -69,9 +96,12 @@ class Coefficient:
     coders: Coders
     needs_categories: bool  # kappa-type: undefined (with the reason) without declared values
     compute: Callable[[CodeData], Estimate]
+    # Also by the code's own settings (e.g. ICC on an ordinal rating scale on request).
+    for_code: Callable[[Code], bool | None] = lambda _code: None
+    interval: bool = True  # reports a confidence interval (at CodeData.confidence)
 
     def applies(self, data: CodeData) -> bool:
-        if data.code.level not in self.levels:
+        if not level_applies(self, data.code):
             return False
         n = data.n_coders
         if self.coders == "two":
@@ -92,6 +122,14 @@ class Coefficient:
         return f"{levels}; {coders[self.coders]}{values}"
 
 
+def level_applies(coefficient: Coefficient, code: Code) -> bool:
+    """Whether ``coefficient`` is computed for codes like ``code`` (whatever the coders)."""
+    chosen = coefficient.for_code(code)
+    if chosen is not None:
+        return chosen
+    return code.level in coefficient.levels
+
+
 def _cat(
     fn: Callable[..., Estimate], *, confidence: bool = True, **extra: str
 ) -> Callable[[CodeData], Estimate]:
@@ -104,6 +142,72 @@ def _cat(
         return fn(d.x, d.code.level, d.k, categories=d.categories, **kwargs)
 
     return compute
+
+
+def _weighted(fn: Callable[..., Estimate]) -> Callable[[CodeData], Estimate]:
+    """A weighted coefficient with the code's weights."""
+
+    def compute(d: CodeData) -> Estimate:
+        return fn(
+            d.x, d.code.level, d.k, categories=d.categories, weights=d.weights,
+            confidence=d.confidence,
+        )  # fmt: skip
+
+    return compute
+
+
+def _icc(form: str) -> Callable[[CodeData], Estimate]:
+    def compute(d: CodeData) -> Estimate:
+        r = d.icc[form]
+        e = r.estimate
+        test = None
+        if r.f_test is not None:
+            test = {"f": r.f_test.f, "df1": r.f_test.df1, "df2": r.f_test.df2}
+        note = e.reason
+        if e.value is not None and r.method == "reml":
+            note = "incomplete design: two-way variance components by REML (no listwise deletion)"
+        elif (
+            e.value is not None
+            and r.method == "anova"
+            and r.k is not None
+            and not float(r.k).is_integer()
+        ):
+            note = f"incomplete design: unbalanced one-way ANOVA, k0 = {r.k:.3f}"
+        p = None if r.f_test is None else r.f_test.p
+        return replace(e, reason=note, p=p, test=test)
+
+    return compute
+
+
+def _icc_default(code: Code) -> bool | None:
+    return code.icc
+
+
+def _tolerance(code: Code) -> float | None:
+    """Default: one step of the declared scale (ordinal codes: one category)."""
+    if code.tolerance is not None:
+        return code.tolerance
+    if code.categorical:
+        return 1.0 if code.level == "ordinal" else None
+    values = sorted(float(v) for v in code.declared)
+    steps = [b - a for a, b in itertools.pairwise(values)]
+    return min(steps) if steps else None
+
+
+def _within(d: CodeData) -> Estimate:
+    tol = _tolerance(d.code)
+    if tol is None:
+        return stats.agreement_within(d.x, 0.0)
+    e = stats.agreement_within(d.x, tol)
+    return replace(e, reason=e.reason or f"within +/- {tol:g} on the code's scale")
+
+
+def _scale_code(code: Code) -> bool | None:
+    return code.ordered and _tolerance(code) is not None
+
+
+def _sem(d: CodeData) -> Estimate:
+    return stats.sem(d.scale, kind="agreement", confidence=d.confidence)
 
 
 def _alpha(d: CodeData) -> Estimate:
@@ -136,6 +240,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         "any",
         False,
         _agreement,
+        interval=False,
     ),
     Coefficient(
         "cohen_kappa",
@@ -191,6 +296,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         "three+",
         True,
         _cat(stats.light_kappa, confidence=False),
+        interval=False,
     ),
     Coefficient(
         "scott_pi",
@@ -202,6 +308,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         "two",
         True,
         _cat(stats.scott_pi, confidence=False),
+        interval=False,
     ),
     Coefficient(
         "brennan_prediger",
@@ -234,7 +341,105 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _cat(stats.gwet_ac2),
+        _weighted(stats.gwet_ac2),
+    ),
+    Coefficient(
+        "conger_kappa",
+        "Conger's kappa",
+        "Conger",
+        "Conger's kappa: chance from each coder's own category shares (irr kappam.fleiss exact)",
+        "Conger 1980; Gwet 2014",
+        ALL_LEVELS,
+        "any",
+        True,
+        _cat(stats.conger_kappa),
+    ),
+    Coefficient(
+        "weighted_fleiss_kappa",
+        "Fleiss' kappa (weighted)",
+        "Fleiss w",
+        "Fleiss' kappa with the code's agreement weights (default quadratic; ordered codes)",
+        "Gwet 2014, ch. 3",
+        ORDERED,
+        "any",
+        True,
+        _weighted(stats.fleiss_kappa),
+    ),
+    Coefficient(
+        "weighted_brennan_prediger",
+        "Brennan-Prediger (weighted)",
+        "BP w",
+        "Brennan-Prediger with the code's agreement weights (default quadratic; ordered codes)",
+        "Gwet 2014, ch. 3",
+        ORDERED,
+        "any",
+        True,
+        _weighted(stats.brennan_prediger),
+    ),
+    Coefficient(
+        "weighted_scott_pi",
+        "Scott's pi (weighted)",
+        "pi w",
+        "Scott's pi with the code's agreement weights (default quadratic); exactly two coders",
+        "Scott 1955; Gwet 2014",
+        ORDERED,
+        "two",
+        True,
+        _weighted(stats.weighted_scott_pi),
+    ),
+    Coefficient(
+        "weighted_conger_kappa",
+        "Conger's kappa (weighted)",
+        "Conger w",
+        "Conger's kappa with the code's agreement weights (default quadratic; ordered codes)",
+        "Conger 1980; Gwet 2014",
+        ORDERED,
+        "any",
+        True,
+        _weighted(stats.conger_kappa),
+    ),
+    Coefficient(
+        "agreement_within",
+        "agreement within tolerance",
+        "within",
+        "mean over coder pairs of the share of jointly rated units within the code's tolerance "
+        "(default one scale step: adjacent agreement)",
+        "rating-manual practice (exact and adjacent agreement)",
+        ORDERED,
+        "any",
+        False,
+        _within,
+        _scale_code,
+        interval=False,
+    ),
+    *(
+        Coefficient(
+            key,
+            f"{form.mcgraw_wong} (Shrout & Fleiss {form.shrout_fleiss})",
+            form.mcgraw_wong,
+            f"intraclass correlation {form.mcgraw_wong} (Shrout & Fleiss {form.shrout_fleiss}; "
+            f"SPSS {form.spss}; psych/pingouin {form.psych}); F test and F-based interval",
+            "Shrout & Fleiss 1979; McGraw & Wong 1996",
+            frozenset({"interval", "ratio"}),
+            "any",
+            False,
+            _icc(key),
+            _icc_default,
+        )
+        for key, form in stats.FORMS.items()
+    ),
+    Coefficient(
+        "sem",
+        "standard error of measurement",
+        "SEM",
+        "standard error of measurement in the code's units: sqrt(coder + residual variance), "
+        "from the ICC(A,1) variance components",
+        "Weir 2005; McGraw & Wong 1996",
+        frozenset({"interval", "ratio"}),
+        "any",
+        False,
+        _sem,
+        _icc_default,
     ),
 )
 
@@ -248,3 +453,15 @@ def compute_all(data: CodeData) -> dict[str, Estimate | None]:
 
 def applicable(data: CodeData) -> Iterator[Coefficient]:
     return (c for c in COEFFICIENTS if c.applies(data))
+
+
+def registry_table() -> str:
+    """The registry as the Markdown table in docs/statistics.md (a test keeps them equal)."""
+    lines = [
+        "| key | coefficient | applies to | interval | reference |",
+        "|---|---|---|---|---|",
+    ]
+    for c in COEFFICIENTS:
+        interval = "yes" if c.interval else "no"
+        lines.append(f"| `{c.key}` | {c.name} | {c.where()} | {interval} | {c.reference} |")
+    return "\n".join(lines) + "\n"

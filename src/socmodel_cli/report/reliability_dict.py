@@ -8,6 +8,7 @@ from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
 from socmodel_cli.coefficients import COEFFICIENTS
 from socmodel_cli.report.jsonout import JSON_VERSION
 from socmodel_cli.report.problems_dict import problem_dict
+from socmodel_cli.stats import LimitsOfAgreement
 from socmodel_cli.stats.estimate import Estimate
 
 
@@ -25,6 +26,9 @@ def estimate_dict(e: Estimate | None) -> dict[str, Any] | None:
         "units_used": e.units_used,
         "units_excluded": dict(sorted(e.units_excluded.items())),
         "reason": e.reason,
+        "z": _num(e.z),
+        "p": _num(e.p),
+        "test": None if e.test is None else {k: _num(v) for k, v in e.test.items()},
     }
 
 
@@ -35,6 +39,25 @@ def _value(e: Estimate | None) -> float | None:
 DEFINITIONS = {c.key: c.definition for c in COEFFICIENTS}
 # Deprecated flat key: it always meant linear weights; kept for json_version 1 readers.
 DEPRECATED_ALIASES = {"weighted_kappa": "weighted_kappa_linear"}
+
+
+def _limits(c: CodeReliability, lim: LimitsOfAgreement) -> dict[str, Any]:
+    def part(e: Estimate) -> dict[str, Any]:
+        ci = e.ci
+        return {
+            "value": _num(e.value),
+            "ci": None if ci is None else [_num(ci[0]), _num(ci[1])],
+            "reason": e.reason,
+        }
+
+    return {
+        "coders": [c.coders[lim.coder_a], c.coders[lim.coder_b]],
+        "units": lim.bias.units_used,
+        "bias": part(lim.bias),
+        "lower": part(lim.lower),
+        "upper": part(lim.upper),
+        "sd": _num(lim.sd),
+    }
 
 
 def code_dict(c: CodeReliability) -> dict[str, Any]:
@@ -59,6 +82,7 @@ def code_dict(c: CodeReliability) -> dict[str, Any]:
         **{old: flat[new] for old, new in DEPRECATED_ALIASES.items()},
         "status": c.status,
         "reason": c.reason,
+        "decided_by": c.decided_by,
         "bootstrap": None
         if b is None
         else {
@@ -67,6 +91,7 @@ def code_dict(c: CodeReliability) -> dict[str, Any]:
             "undefined_replicates": b.undefined_replicates,
         },
         "details": {key: estimate_dict(c.estimates.get(key)) for key in DEFINITIONS},
+        "limits_of_agreement": [_limits(c, lim) for lim in c.limits],
     }
 
 

@@ -121,6 +121,39 @@ class Code(_Model):
         description="Pairable units this code needs before it can pass (overrides "
         "reliability.min_units and Krippendorff's sample-size rule).",
     )
+    decide_by: str | None = Field(
+        None,
+        description="The coefficient whose value decides the code's status (a key such as "
+        "alpha, icc_a1, ac2); default: reliability.decide_by (alpha).",
+    )
+    threshold: Annotated[float, Field(ge=-1, le=1)] | None = Field(
+        None,
+        description="The value the deciding coefficient must reach (default: min_alpha, "
+        "else reliability.min_alpha).",
+    )
+    weights: (
+        Literal[
+            "identity", "linear", "quadratic", "ordinal", "radical", "ratio", "circular", "bipolar"
+        ]
+        | list[list[StrictInt | StrictFloat]]
+        | None
+    ) = Field(
+        None,
+        description="Agreement weights of the weighted coefficients (AC2, weighted Fleiss, "
+        "Brennan-Prediger, Scott, Conger): a family, or a k x k matrix over the declared "
+        "values; default quadratic.",
+    )
+    icc: bool | None = Field(
+        None,
+        description="Report the intraclass correlation (default: for interval and ratio codes; "
+        "set true for an ordinal rating scale).",
+    )
+    tolerance: Annotated[float, Field(ge=0)] | None = Field(
+        None,
+        description="Ratings within this distance count as agreeing for `agreement_within` "
+        "(default: one scale step of the declared values, e.g. adjacent agreement on a 1-7 "
+        "rating).",
+    )
     definition: str | None = None
     when_to_use: str | None = None
     when_not_to_use: str | None = None
@@ -201,6 +234,9 @@ class Reliability(_Model):
         description="Pairable units every code needs before it can pass; default: "
         "Krippendorff's sample-size rule (after Bloch & Kraemer 1989) for the code's threshold.",
     )
+    decide_by: str = Field(
+        "alpha", description="The coefficient that decides every code's status by default."
+    )
 
 
 class RenamedCode(_Model):
@@ -274,7 +310,14 @@ class Scheme(_Model):
         return frozenset(unicodedata.normalize("NFC", m.strip()) for m in self.missing)
 
     def threshold(self, code: Code) -> float:
+        """What the deciding coefficient must reach."""
+        if code.threshold is not None:
+            return code.threshold
         return code.min_alpha if code.min_alpha is not None else self.reliability.min_alpha
+
+    def decider(self, code: Code) -> str:
+        """The key of the coefficient that decides ``code``'s status."""
+        return code.decide_by or self.reliability.decide_by
 
     def code_keys(self, code: Code) -> tuple[str, ...]:
         return tuple(code.unit_keys) if code.unit_keys else tuple(self.unit.keys)

@@ -35,6 +35,8 @@ def check(scheme: Scheme) -> Iterator[Finding]:
             )
         yield from _values(scheme, i)
         yield from _numeric(scheme, i)
+        yield from _decider(scheme, i)
+        yield from _weights(scheme, i)
         if code.unit_keys is not None:
             unknown = [k for k in code.unit_keys if k not in scheme.unit.keys]
             if unknown or not code.unit_keys:
@@ -157,6 +159,44 @@ def _numeric(scheme: Scheme, i: int) -> Iterator[Finding]:
                 "value-out-of-range",
                 f"value {v.value} is outside the range",
             )
+
+
+def _decider(scheme: Scheme, i: int) -> Iterator[Finding]:
+    """``decide_by`` names a registered coefficient that applies to the code's level."""
+    from socmodel_cli.coefficients import BY_KEY, level_applies
+
+    code = scheme.codes[i]
+    key = scheme.decider(code)
+    path: tuple[str | int, ...] = (
+        ("codes", i, "decide_by") if code.decide_by else ("reliability", "decide_by")
+    )
+    if key not in BY_KEY:
+        yield (
+            path,
+            "unknown-coefficient",
+            f"{key!r} is not a coefficient socmodel computes; expected one of: {', '.join(BY_KEY)}",
+        )
+    elif not level_applies(BY_KEY[key], code):
+        yield (
+            path,
+            "coefficient-does-not-apply",
+            f"{key} is not computed for {code.id} (a {code.level} code); "
+            f"{BY_KEY[key].name} applies to: {BY_KEY[key].where()}",
+        )
+
+
+def _weights(scheme: Scheme, i: int) -> Iterator[Finding]:
+    """A custom weight matrix: k x k over the declared values, symmetric, unit diagonal."""
+    code = scheme.codes[i]
+    if not isinstance(code.weights, list):
+        return
+    from socmodel_cli.stats.weights import custom_weights
+
+    k = len(code.values or ())
+    try:
+        custom_weights(code.weights, k)
+    except ValueError as exc:
+        yield (("codes", i, "weights"), "bad-weights", f"{exc} (the code declares {k} values)")
 
 
 def _migrations(scheme: Scheme) -> Iterator[Finding]:

@@ -43,6 +43,8 @@ class Estimate:
     units_excluded: Mapping[str, int] = field(default_factory=dict)
     z: float | None = None
     p: float | None = None
+    # The test statistic behind ``p`` when it is not ``z`` (ICC: {"f", "df1", "df2"}).
+    test: Mapping[str, float] | None = None
 
 
 def undefined(

@@ -10,6 +10,8 @@ undefined estimate.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -56,14 +58,7 @@ def _two_coder_view(
 
 
 def _with_exclusions(est: Estimate, excluded: dict[str, int]) -> Estimate:
-    return Estimate(
-        value=est.value,
-        reason=est.reason,
-        se=est.se,
-        ci=est.ci,
-        units_used=est.units_used,
-        units_excluded=excluded,
-    )
+    return replace(est, units_excluded=excluded)
 
 
 def cohen_kappa(

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import ArrayLike
 
 from socmodel_cli.stats._checks import FloatArray, as_ratings
@@ -117,12 +118,26 @@ def limits_of_agreement(
     x = as_ratings(np.asarray(ratings, dtype=np.float64))
     rated = ~np.isnan(x)
     out: list[LimitsOfAgreement] = []
-    for a in range(x.shape[1]):
-        for b in range(a + 1, x.shape[1]):
-            both = rated[:, a] & rated[:, b]
-            excluded = nonzero({NOT_BOTH: int((~both).sum())})
-            out.append(_pair(x[both, a] - x[both, b], a, b, excluded, coverage, confidence))
+    for a, b in shared_pairs(rated):
+        both = rated[:, a] & rated[:, b]
+        excluded = nonzero({NOT_BOTH: int((~both).sum())})
+        out.append(_pair(x[both, a] - x[both, b], a, b, excluded, coverage, confidence))
     return tuple(out)
+
+
+def shared_pairs(rated: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Coder pairs ``a < b`` that rated at least one unit together, in order.
+
+    Found from the units' own coders, so many coders who each rate a few units cost what
+    their ratings cost, not coders squared.
+    """
+    pairs: set[tuple[int, int]] = set()
+    for row in rated[rated.sum(axis=1) >= 2]:
+        coders = np.flatnonzero(row).tolist()
+        pairs.update(
+            (coders[i], coders[j]) for i in range(len(coders)) for j in range(i + 1, len(coders))
+        )
+    return sorted(pairs)
 
 
 def agreement_within(ratings: ArrayLike, tolerance: float = 0.0) -> Estimate:
