@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
@@ -101,10 +100,10 @@ def _n(x: float | None) -> str:
 
 
 def csv_text(result: ReliabilityResult) -> str:
-    from socmodel_cli.report.safe_csv import neutralise
+    from socmodel_cli.safecells import SafeWriter
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)  # neutralises every cell
     writer.writerow(CSV_HEADER)
     for c in result.codes:
         ci = c.alpha_ci
@@ -115,13 +114,13 @@ def csv_text(result: ReliabilityResult) -> str:
 
         writer.writerow(
             [
-                neutralise(c.code.id), neutralise(c.code.label), c.code.level, _n(c.threshold),
+                c.code.id, c.code.label, c.code.level, _n(c.threshold),
                 c.units, c.pairable_units, len(c.coders), c.pairable_values,
                 v(c.alpha), _n(ci[0] if ci else None), _n(ci[1] if ci else None),
                 _n(b.q_below_threshold if b else None), v(c.percent_agreement), v(c.cohen_kappa),
                 v(c.weighted_kappa_linear), v(c.weighted_kappa_quadratic), v(c.fleiss_kappa),
                 v(c.light_kappa), v(c.scott_pi), v(c.brennan_prediger), v(c.ac1), v(c.ac2),
-                c.status, neutralise(c.reason),
+                c.status, c.reason,
             ]
         )  # fmt: skip
     return out.getvalue()
