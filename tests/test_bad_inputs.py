@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import MINI_SCHEME, ROOT, Run
+from tests.test_outputs import OUTPUT_IDS
 
 HEADER = "session,segment,conc,count,kind,goals\n"
 ROW = "S1,1,2,0,explain,4\n"
@@ -250,6 +251,7 @@ def test_document_lists_every_entry() -> None:
     doc = (ROOT / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", doc, flags=re.MULTILINE))
     tested = {e.id for e in CATALOGUE} | {"file-no-permission", "csv-200-mb-export"}
+    tested |= OUTPUT_IDS  # dedicated tests in tests/test_outputs.py
     assert listed == tested, (sorted(listed - tested), sorted(tested - listed))
 
 

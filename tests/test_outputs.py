@@ -135,8 +135,6 @@ def test_migrate_neutralises_xlsx_text(tmp_path: Path, cli: Callable[..., Run]) 
 
 def test_migrated_cells_read_back_as_written(tmp_path: Path, cli: Callable[..., Run]) -> None:
     """Round trip: migrating socmodel's own output again changes nothing, values intact."""
-    from socmodel_cli.safecells import restore
-
     v2 = _scheme(tmp_path, MINI_V2)
     src = tmp_path / "in.csv"
     cells = ["=1+2", "'=1+2", "-1", "@home", "\t=x", "plain"]
@@ -148,12 +146,14 @@ def test_migrated_cells_read_back_as_written(tmp_path: Path, cli: Callable[..., 
     src.write_text(buffer.getvalue(), encoding="utf-8")
     cli("migrate", v2, src, "--out", tmp_path / "one", exit=0)
     first = (tmp_path / "one" / "in.csv").read_bytes()
+    assert unsafe_csv_cells(first.decode("utf-8")) == []
+    from socmodel_cli.safecells import restore
+
     rows = list(csv.reader(io.StringIO(first.decode("utf-8"), newline="")))
     # Read back, every cell is the value socmodel reads from the input (a leading quote before
     # formula-like text is the protective one: "'=1+2" is the value "=1+2" in both files).
     assert [restore(r[0]) for r in rows[1:]] == [restore(c) for c in cells]
     assert [restore(c) for c in cells] == ["=1+2", "=1+2", "-1", "@home", "\t=x", "plain"]
-    assert unsafe_csv_cells(first.decode("utf-8")) == []
     cli("migrate", v2, tmp_path / "one" / "in.csv", "--out", tmp_path / "two", exit=0)
     assert (tmp_path / "two" / "in.csv").read_bytes() == first
 
