@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import MINI_SCHEME, ROOT, Run
+from tests.test_outputs import OUTPUT_IDS
 
 HEADER = "session,segment,conc,count,kind,goals\n"
 ROW = "S1,1,2,0,explain,4\n"
@@ -253,6 +254,7 @@ def test_document_lists_every_entry() -> None:
 
     tested = {e.id for e in CATALOGUE} | {e.id for e in TRUST}
     tested |= {"file-no-permission", "csv-200-mb-export"}
+    tested |= OUTPUT_IDS  # dedicated tests in tests/test_outputs.py
     assert listed == tested, (sorted(listed - tested), sorted(tested - listed))
 
 

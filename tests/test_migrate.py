@@ -246,7 +246,8 @@ def test_json_keys_always_present(cli: Callable[..., Any], tmp_path: Path) -> No
     }
     assert set(doc["files"][0]) == {
         "input", "output", "status", "format", "converted_from", "layout", "from_version",
-        "migration_from", "renamed", "recoded", "dropped", "version_cells", "issues",
+        "migration_from", "renamed", "recoded", "dropped", "version_cells", "neutralised_cells",
+        "issues",
     }  # fmt: skip
     assert set(doc["totals"]) == {"files", "migrated", "unchanged", "incomplete", "unmapped_values"}
 

@@ -196,7 +196,12 @@ def migrate(
 
     loaded = load_scheme(scheme)
     result = plan_migration(loaded, files, out, encoding=encoding, from_version=from_version)
-    write_migration(result, [scheme, *files], force=force)
+    try:
+        write_migration(result, [scheme, *files], force=force)
+    except (KeyboardInterrupt, SystemExit) as stop:  # Ctrl-C, SIGTERM: say what was left
+        for note in getattr(stop, "__notes__", ()):
+            typer.echo(f"socmodel: interrupted: {note}", err=True)
+        raise
     if output_format is TextOrJson.json:
         from socmodel_cli.report.jsonout import dumps
 

@@ -19,6 +19,7 @@ from socmodel_cli.problems import Problem, Severity, Where, error, warning
 from socmodel_cli.ratings import Ratings, RatingsBuilder, UnitKey, unit_label
 from socmodel_cli.ratings_checks import coverage, duplicates, near_match_keys
 from socmodel_cli.readers import Table, TableProblem, open_table
+from socmodel_cli.safecells import restored
 from socmodel_cli.scheme.model import Scheme
 from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.scheme_history import recoded_hints, renamed_hint, unversioned_export
@@ -119,7 +120,7 @@ def validate_files(
         file_no = builder.add_file(info.path)
         before = (sink.errors, sink.warnings)
         try:
-            table = open_table(path, encoding)
+            table = restored(open_table(path, encoding))
             _read_table(table, info, file_no, scheme, builder, readers, sink, coder)
             if info.layout is not None and info.scheme_version is None:
                 sink.extend(unversioned_export(scheme, info.path, scheme_file))

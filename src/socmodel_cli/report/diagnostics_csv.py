@@ -5,11 +5,10 @@ columns, then one column per coder with the value they gave (empty = not coded).
 
 from __future__ import annotations
 
-import csv
 import io
 
 from socmodel_cli.diagnostics import DiagnosisResult
-from socmodel_cli.report.safe_csv import neutralise
+from socmodel_cli.safecells import SafeWriter
 
 
 def _coders(result: DiagnosisResult) -> list[str]:
@@ -28,7 +27,7 @@ def units_csv(result: DiagnosisResult) -> str:
     keys = list(result.scheme.unit.keys)
     coders = _coders(result)
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
+    out = SafeWriter(buffer)
     header = [
         "code",
         "rank",
@@ -40,7 +39,7 @@ def units_csv(result: DiagnosisResult) -> str:
         "pairs",
         "spread",
     ]
-    out.writerow([neutralise(cell) for cell in header])
+    out.writerow(header)
     for c in result.codes:
         for rank, u in enumerate(c.units, start=1):
             given = dict(zip(c.view.coders, u.values, strict=True))
@@ -54,5 +53,5 @@ def units_csv(result: DiagnosisResult) -> str:
                 str(u.pairs),
                 _fmt(u.spread),
             ]
-            out.writerow([neutralise(cell) for cell in row])
+            out.writerow(row)
     return buffer.getvalue()

@@ -6,13 +6,11 @@ coefficient registry, so every registered coefficient reaches every format.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
 from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
 from socmodel_cli.coefficients import COEFFICIENTS, Coefficient
-from socmodel_cli.report.safe_csv import neutralise
 from socmodel_cli.stats.estimate import Estimate
 
 COLUMNS = ("code", "level", "units", "coders", "alpha [CI]", "kappa", "AC1", "agree", "status")
@@ -151,8 +149,8 @@ def _n(x: float | None) -> str:
 
 def csv_row(c: CodeReliability) -> dict[str, str]:
     out = {
-        "code": neutralise(c.code.id),
-        "label": neutralise(c.code.label),
+        "code": c.code.id,
+        "label": c.code.label,
         "level": c.code.level,
         "threshold": _n(c.threshold),
         "units": str(c.units),
@@ -162,7 +160,7 @@ def csv_row(c: CodeReliability) -> dict[str, str]:
         "pairable_values": str(c.pairable_values),
         "q_below_threshold": _n(c.bootstrap.q_below_threshold if c.bootstrap else None),
         "status": c.status,
-        "reason": neutralise(c.reason),
+        "reason": c.reason,
     }
     for coef in COEFFICIENTS:
         e = c.estimates.get(coef.key)
@@ -175,9 +173,13 @@ def csv_row(c: CodeReliability) -> dict[str, str]:
 
 
 def csv_text(result: ReliabilityResult) -> str:
+    from socmodel_cli.safecells import SafeWriter
+
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=csv_header(), lineterminator="\n")
-    writer.writeheader()
+    writer = SafeWriter(out)  # neutralises every cell
+    header = csv_header()
+    writer.writerow(header)
     for c in result.codes:
-        writer.writerow(csv_row(c))
+        row = csv_row(c)
+        writer.writerow([row[name] for name in header])
     return out.getvalue()

@@ -1,32 +1,54 @@
 """Bring coder exports coded under an earlier MAJOR version forward with the scheme's migration.
 
 A migration (declared in the NEW scheme) renames codes, recodes values and drops codes.
-Planning reads every file and builds the migrated text in memory, counting each change;
-nothing is written until every file has been planned, so a file that cannot be migrated
-at all stops the run before any output exists. Pure apart from reading the inputs.
+Two streaming passes over each file, so memory does not grow with its size:
+:func:`plan_migration` reads every file once to learn its layout, stated scheme and version
+and the migration it needs (a file that cannot be migrated at all stops the run before
+anything is written); :func:`write_migration` reads each file again, rewrites it row by row
+into a staging folder, counting every change, and moves all outputs into place only when
+every file was written (:func:`socmodel_cli.fileout.staged_folder`). Cells are read back with
+:func:`socmodel_cli.safecells.restore` and written with
+:class:`~socmodel_cli.safecells.SafeWriter`, so a migrated file is formula-safe and migrating
+it again gives the same values.
 """
 
 from __future__ import annotations
 
-import csv
+import codecs
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from socmodel_cli.errors import InputError, UsageError
 from socmodel_cli.problems import Problem, error
 from socmodel_cli.readers import Table, TableProblem, open_table
+from socmodel_cli.safecells import SafeWriter, restored
 from socmodel_cli.scheme.model import Migration, Scheme
 from socmodel_cli.semver import parse_version
 from socmodel_cli.values import CellError, CodeReader, parse_number
 from socmodel_cli.versioning.cells import value_text
 
+Row = tuple[int, list[str]]
+_CHUNK = 1 << 16  # characters of CSV text encoded and written at a time
+
+
+@dataclass(frozen=True)
+class _Source:
+    """How the second pass re-reads a file and writes its output; not part of any report."""
+
+    read_encoding: str | None  # the --encoding option
+    migration: Migration | None
+    encoding: str  # the output's: the input's own (a UTF-8 BOM stays)
+    delimiter: str
+    newline: str
+
 
 @dataclass
 class FileMigration:
-    """What happened to one file; ``data`` is the migrated file, not part of any report."""
+    """What happened to one file (counts are complete once :func:`write_migration` ran)."""
 
     input: str
     output: str
@@ -39,8 +61,9 @@ class FileMigration:
     recoded: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (code, old, new)
     dropped: Counter[str] = field(default_factory=Counter)  # code -> ratings
     version_cells: int = 0
+    neutralised_cells: int = 0  # cells written with a protective quote (formula-like text)
     problems: list[Problem] = field(default_factory=list)
-    data: bytes = b""
+    source: _Source | None = field(default=None, repr=False)
 
     @property
     def status(self) -> str:
@@ -55,6 +78,7 @@ class MigrationResult:
     version: str
     out_dir: str
     files: list[FileMigration]
+    scheme: Scheme = field(repr=False)
 
     @property
     def ok(self) -> bool:
@@ -69,42 +93,55 @@ def plan_migration(
     encoding: str | None = None,
     from_version: str | None = None,
 ) -> MigrationResult:
-    """Migrate every file in memory; raise (exit 2) if any cannot be migrated at all."""
+    """First pass over every file; raise (exit 2) if any cannot be migrated at all."""
     if from_version is not None and parse_version(from_version) is None:
         raise UsageError(f"--from {from_version!r} is not a semantic version such as 1.0.0")
     files: list[FileMigration] = []
     targets: dict[Path, str] = {}
     for path in paths:
-        migrated = _plan_file(scheme, path, out_dir, encoding, from_version)
-        target = Path(migrated.output).resolve()
+        planned = _plan_file(scheme, path, out_dir, encoding, from_version)
+        target = Path(planned.output).resolve()
         if target in targets:
             raise UsageError(
-                f"{path} and {targets[target]} would both be written to {migrated.output}; "
+                f"{path} and {targets[target]} would both be written to {planned.output}; "
                 "migrate them into different folders"
             )
         targets[target] = str(path)
-        files.append(migrated)
-    return MigrationResult(scheme.id, scheme.version, str(out_dir), files)
+        files.append(planned)
+    return MigrationResult(scheme.id, scheme.version, str(out_dir), files, scheme)
+
+
+def _open(path: Path, encoding: str | None) -> Table:
+    try:
+        return restored(open_table(path, encoding))
+    except TableProblem as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: TableProblem) -> InputError:
+    return InputError(f"{path}: cannot be read, so it cannot be migrated", [exc.problem])
+
+
+def _clean_header(table: Table) -> list[str]:
+    return [h.strip().lstrip("\ufeff").strip() for h in table.header]
 
 
 def _plan_file(
     scheme: Scheme, path: Path, out_dir: Path, encoding: str | None, from_version: str | None
 ) -> FileMigration:
-    try:
-        table = open_table(path, encoding)
-        rows = list(table.rows)
-    except TableProblem as exc:
-        raise InputError(
-            f"{path}: cannot be read, so it cannot be migrated", [exc.problem]
-        ) from None
-    header = [h.strip().lstrip("\ufeff").strip() for h in table.header]
+    table = _open(path, encoding)
+    header = _clean_header(table)
     lowered = [h.lower() for h in header]
-    stated = _stated(path, lowered, rows, "scheme_id")
-    if stated is not None and stated != scheme.id:
+    try:
+        stated = _stated(path, lowered, table.rows, ("scheme_id", "scheme_version"))
+    except TableProblem as exc:
+        raise _unreadable(path, exc) from None
+    if stated["scheme_id"] is not None and stated["scheme_id"] != scheme.id:
         raise InputError(
-            f"{path}: coded with scheme {stated!r}, not {scheme.id!r}; nothing to migrate with"
+            f"{path}: coded with scheme {stated['scheme_id']!r}, not {scheme.id!r}; "
+            "nothing to migrate with"
         )
-    version = _stated(path, lowered, rows, "scheme_version") or from_version
+    version = stated["scheme_version"] or from_version
     if version is None:
         raise UsageError(
             f"{path}: no scheme_version column says which version it was coded with; "
@@ -130,8 +167,12 @@ def _plan_file(
         migration_from=None if migration is None else migration.from_version,
     )
     if migration is not None:
-        _Rewriter(scheme, migration, result, table.path).apply(header, lowered, rows)
-    result.data = _serialise(header, rows, table, path)
+        # a header the migration cannot apply to stops the run now, before anything is written
+        _Rewriter(scheme, migration, result, str(path)).columns(header, lowered)
+    newline = "\r\n" if table.format != "xlsx" and _crlf(path) else "\n"
+    result.source = _Source(
+        encoding, migration, table.encoding or "utf-8", table.delimiter or ",", newline
+    )
     return result
 
 
@@ -157,23 +198,26 @@ def find_migration(scheme: Scheme, version: str) -> Migration:
 
 
 def _stated(
-    path: Path, lowered: list[str], rows: list[tuple[int, list[str]]], name: str
-) -> str | None:
-    if name not in lowered:
-        return None
-    col = lowered.index(name)
-    seen = sorted(
-        {cells[col].strip() for _, cells in rows if col < len(cells) and cells[col].strip()}
-    )
-    if len(seen) > 1:
-        raise InputError(
-            f"{path}: the {name} column holds several values ({', '.join(seen)}); split the file"
-        )
-    return seen[0] if seen else None
+    path: Path, lowered: list[str], rows: Iterator[Row], names: tuple[str, ...]
+) -> dict[str, str | None]:
+    """The one value each of these columns holds (None: no column or no value), streaming."""
+    cols = {name: lowered.index(name) for name in names if name in lowered}
+    seen: dict[str, str] = {}
+    if cols:
+        for _, cells in rows:
+            for name, col in cols.items():
+                value = cells[col].strip() if col < len(cells) else ""
+                if not value or seen.setdefault(name, value) == value:
+                    continue
+                both = ", ".join(sorted({seen[name], value}))
+                raise InputError(
+                    f"{path}: the {name} column holds several values ({both}); split the file"
+                )
+    return {name: seen.get(name) for name in names}
 
 
 class _Rewriter:
-    """Applies one migration to a table's header and rows in place, counting every change."""
+    """Applies one migration to a table, one row at a time, counting every change."""
 
     def __init__(
         self, scheme: Scheme, migration: Migration, result: FileMigration, file: str
@@ -186,76 +230,114 @@ class _Rewriter:
         self.drop = {d.lower() for d in migration.drop}
         self.recode = {r.code: r.map for r in migration.recode}
         self.origin = migration.from_version
+        self.version = scheme.version
+        self.width = 0
+        self.renamed_cols: list[tuple[int, str, str]] = []
+        self.dropped_cols: list[tuple[int, str]] = []
+        self.keep: list[int] = []
+        self.recode_at: dict[int, str] = {}
+        self.version_at: int | None = None  # output column of scheme_version; None: appended
+        self.code_col = self.value_col = -1
 
-    def apply(
-        self, header: list[str], lowered: list[str], rows: list[tuple[int, list[str]]]
-    ) -> None:
+    def columns(self, header: list[str], lowered: list[str]) -> list[str]:
+        """Plan the columns from the header; return the output's header."""
+        names, low = list(header), list(lowered)
+        self.width = len(header)
         if self.result.layout == "long":
-            self._long(lowered, rows)
+            self.code_col, self.value_col = low.index("code"), low.index("value")
+            self.keep = list(range(self.width))
         else:
-            self._wide(header, lowered, rows)
-        self._version(header, lowered, rows)
+            self._wide_columns(names, low)
+        out = [names[i] for i in self.keep]
+        out_low = [low[i] for i in self.keep]
+        if "scheme_version" in out_low:
+            self.version_at = out_low.index("scheme_version")
+        else:
+            out.append("scheme_version")
+        return out
+
+    def _wide_columns(self, names: list[str], low: list[str]) -> None:
+        for col, name in enumerate(list(low)):
+            if name in self.rename:
+                new = self.rename[name]
+                if new.lower() in low:
+                    raise InputError(
+                        f"{self.file}: has columns for both {names[col]} and {new}; "
+                        f"the migration renames {names[col]} to {new}"
+                    )
+                self.renamed_cols.append((col, names[col], new))
+                self.result.renamed[(names[col], new)] += 0
+                names[col], low[col] = new, new.lower()
+        self.dropped_cols = [(col, names[col]) for col, n in enumerate(low) if n in self.drop]
+        for _, name in self.dropped_cols:
+            self.result.dropped[name] += 0
+        gone = {col for col, _ in self.dropped_cols}
+        self.keep = [i for i in range(self.width) if i not in gone]
+        for code_id in self.recode:
+            at = next((i for i in self.keep if low[i] == code_id.lower()), None)
+            if at is not None:
+                self.recode_at[at] = code_id
 
     def _coded(self, cell: str) -> bool:
         return cell.strip() not in self.missing
 
-    def _wide(
-        self, header: list[str], lowered: list[str], rows: list[tuple[int, list[str]]]
-    ) -> None:
-        for col, name in enumerate(list(lowered)):
-            if name in self.rename:
-                new = self.rename[name]
-                if new.lower() in lowered:
-                    raise InputError(
-                        f"{self.file}: has columns for both {header[col]} and {new}; "
-                        f"the migration renames {header[col]} to {new}"
-                    )
-                count = sum(1 for _, cells in rows if col < len(cells) and self._coded(cells[col]))
-                self.result.renamed[(header[col], new)] += count
-                header[col], lowered[col] = new, new.lower()
-        for col in sorted((i for i, n in enumerate(lowered) if n in self.drop), reverse=True):
-            count = sum(1 for _, cells in rows if col < len(cells) and self._coded(cells[col]))
-            self.result.dropped[header[col]] += count
-            del header[col], lowered[col]
-            for _, cells in rows:
-                if col < len(cells):
-                    del cells[col]
-        for code_id, mapping in self.recode.items():
-            if code_id.lower() in lowered:
-                col = lowered.index(code_id.lower())
-                for line, cells in rows:
-                    if col < len(cells):
-                        cells[col] = self._recode(code_id, mapping, cells[col], line, col)
+    def row(self, line: int, cells: list[str]) -> list[str] | None:
+        """The migrated row; None when the migration drops it (long layout)."""
+        out = self._long(line, cells) if self.result.layout == "long" else self._wide(line, cells)
+        if out is not None:
+            self._set_version(out)
+        return out
 
-    def _long(self, lowered: list[str], rows: list[tuple[int, list[str]]]) -> None:
-        code_col, value_col = lowered.index("code"), lowered.index("value")
-        kept: list[tuple[int, list[str]]] = []
-        for line, cells in rows:
-            if max(code_col, value_col) >= len(cells):
-                kept.append((line, cells))
-                continue
-            code = cells[code_col].strip()
-            if code.lower() in self.drop:
-                self.result.dropped[code] += 1 if self._coded(cells[value_col]) else 0
-                continue
-            if code.lower() in self.rename:
-                new = self.rename[code.lower()]
-                self.result.renamed[(code, new)] += 1 if self._coded(cells[value_col]) else 0
-                cells[code_col] = code = new
-            if code in self.recode:
-                cells[value_col] = self._recode(
-                    code, self.recode[code], cells[value_col], line, value_col
-                )
-            kept.append((line, cells))
-        rows[:] = kept
+    def _wide(self, line: int, cells: list[str]) -> list[str]:
+        for col, old, new in self.renamed_cols:
+            if col < len(cells) and self._coded(cells[col]):
+                self.result.renamed[(old, new)] += 1
+        for col, name in self.dropped_cols:
+            if col < len(cells) and self._coded(cells[col]):
+                self.result.dropped[name] += 1
+        out: list[str] = []
+        for col in self.keep:
+            if col >= len(cells):
+                break
+            code_id = self.recode_at.get(col)
+            cell = cells[col]
+            out.append(cell if code_id is None else self._recode(code_id, cell, line, col))
+        out.extend(cells[self.width :])
+        return out
 
-    def _recode(
-        self, code_id: str, mapping: dict[str, int | float | str], cell: str, line: int, col: int
-    ) -> str:
+    def _long(self, line: int, cells: list[str]) -> list[str] | None:
+        code_col, value_col = self.code_col, self.value_col
+        if max(code_col, value_col) >= len(cells):
+            return cells
+        out = list(cells)
+        code = out[code_col].strip()
+        if code.lower() in self.drop:
+            self.result.dropped[code] += 1 if self._coded(out[value_col]) else 0
+            return None
+        if code.lower() in self.rename:
+            new = self.rename[code.lower()]
+            self.result.renamed[(code, new)] += 1 if self._coded(out[value_col]) else 0
+            out[code_col] = code = new
+        if code in self.recode:
+            out[value_col] = self._recode(code, out[value_col], line, value_col)
+        return out
+
+    def _set_version(self, out: list[str]) -> None:
+        if not any(c.strip() for c in out):
+            return
+        if self.version_at is None:
+            out.extend([""] * (len(self.keep) - len(out)))
+            out.append(self.version)
+            self.result.version_cells += 1
+        elif self.version_at < len(out) and out[self.version_at] != self.version:
+            out[self.version_at] = self.version
+            self.result.version_cells += 1
+
+    def _recode(self, code_id: str, cell: str, line: int, col: int) -> str:
         text = cell.strip()
         if text in self.missing:
             return cell
-        hit = _lookup(text, mapping)
+        hit = _lookup(text, self.recode[code_id])
         if hit is not None:
             key, target = hit
             new = value_text(target)
@@ -279,26 +361,6 @@ class _Rewriter:
             )
         return cell
 
-    def _version(
-        self, header: list[str], lowered: list[str], rows: list[tuple[int, list[str]]]
-    ) -> None:
-        version = self.scheme.version
-        if "scheme_version" not in lowered:
-            header.append("scheme_version")
-            lowered.append("scheme_version")
-            col = len(header) - 1
-            for _, cells in rows:
-                if any(c.strip() for c in cells):
-                    cells.extend([""] * (col - len(cells)))
-                    cells.append(version)
-                    self.result.version_cells += 1
-            return
-        col = lowered.index("scheme_version")
-        for _, cells in rows:
-            if col < len(cells) and any(c.strip() for c in cells) and cells[col] != version:
-                cells[col] = version
-                self.result.version_cells += 1
-
 
 def _lookup(
     text: str, mapping: dict[str, int | float | str]
@@ -317,45 +379,72 @@ def _lookup(
     return None
 
 
-def _serialise(
-    header: list[str], rows: list[tuple[int, list[str]]], table: Table, path: Path
-) -> bytes:
-    delimiter = table.delimiter or ","
-    encoding = table.encoding or "utf-8"
-    newline = "\r\n" if table.format != "xlsx" and _crlf(path) else "\n"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
-    writer.writerow(header)
-    for _, cells in rows:
-        writer.writerow(cells)
-    try:
-        return buffer.getvalue().encode(encoding)
-    except UnicodeEncodeError as exc:
-        raise InputError(
-            f"{path}: a migrated value cannot be written in the file's encoding {encoding} ({exc.reason})"
-        ) from None
-
-
 def _crlf(path: Path) -> bool:
     with path.open("rb") as fh:
         return b"\r\n" in fh.read(65536)
 
 
 def write_migration(result: MigrationResult, inputs: Sequence[Path], *, force: bool) -> None:
-    """Write every planned file atomically, after checking all targets first."""
-    from socmodel_cli.errors import OutputError
-    from socmodel_cli.fileout import check_target, write_atomic
+    """Second pass: write every file into a staging folder, then move them all into place.
 
-    out = Path(result.out_dir)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: not a directory; --out takes a folder")
-    if out.exists():
+    On any failure or interrupt no output is left and no folder the run created remains.
+    """
+    from socmodel_cli.fileout import staged_folder
+
+    with staged_folder(Path(result.out_dir), inputs, force=force) as stage:
         for f in result.files:
-            check_target(Path(f.output), inputs, force=force)
-    else:
-        try:
-            out.mkdir(parents=True)
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
-    for f in result.files:
-        write_atomic(Path(f.output), f.data, inputs=inputs, force=force)
+            stage.check(Path(f.output).name)
+        for f in result.files:
+            with stage.open(Path(f.output).name) as fh:
+                _write_file(result.scheme, f, fh)
+
+
+def _write_file(scheme: Scheme, f: FileMigration, fh: BinaryIO) -> None:
+    source = f.source
+    assert source is not None, "plan_migration gives every file its source"
+    path = Path(f.input)
+    table = _open(path, source.read_encoding)
+    header = _clean_header(table)
+    rewriter = None
+    if source.migration is not None:
+        rewriter = _Rewriter(scheme, source.migration, f, f.input)
+        header = rewriter.columns(header, [h.lower() for h in header])
+    out = _EncodedCsv(fh, source, f)
+    try:
+        out.row(header)
+        for line, cells in table.rows:
+            migrated = cells if rewriter is None else rewriter.row(line, cells)
+            if migrated is not None:
+                out.row(migrated)
+        out.close()
+    except TableProblem as exc:
+        raise _unreadable(path, exc) from None
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{path}: a migrated value cannot be written in the file's encoding "
+            f"{source.encoding} ({exc.reason})"
+        ) from None
+
+
+class _EncodedCsv:
+    """CSV rows, neutralised, encoded in the input's encoding and written in chunks."""
+
+    def __init__(self, fh: BinaryIO, source: _Source, f: FileMigration) -> None:
+        self.fh = fh
+        self.f = f
+        self.encoder = codecs.getincrementalencoder(source.encoding)(errors="strict")
+        self.buffer = io.StringIO()
+        self.writer = SafeWriter(self.buffer, delimiter=source.delimiter, newline=source.newline)
+
+    def row(self, cells: list[str]) -> None:
+        self.f.neutralised_cells += self.writer.writerow(cells)
+        if self.buffer.tell() >= _CHUNK:
+            self._flush()
+
+    def _flush(self, final: bool = False) -> None:
+        self.fh.write(self.encoder.encode(self.buffer.getvalue(), final))
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
+    def close(self) -> None:
+        self._flush(final=True)

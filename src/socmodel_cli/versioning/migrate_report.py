@@ -46,6 +46,7 @@ def _file(f: FileMigration) -> dict[str, Any]:
         ],
         "dropped": [{"code": code, "ratings": n} for code, n in sorted(f.dropped.items())],
         "version_cells": f.version_cells,
+        "neutralised_cells": f.neutralised_cells,
         "issues": [problem_dict(p) for p in f.problems],
     }
 
@@ -70,6 +71,10 @@ def migration_text(result: MigrationResult) -> str:
             lines.append(f"  dropped {code}: {n} rating(s)")
         if f.version_cells:
             lines.append(f"  scheme_version set to {result.version}: {f.version_cells} row(s)")
+        if f.neutralised_cells:
+            lines.append(
+                f"  formula-like text written with a protective quote: {f.neutralised_cells} cell(s)"
+            )
     verdict = "ok" if result.ok else "incomplete"
     lines.append(
         f"{verdict}: {len(result.files)} file(s) written to {result.out_dir} for "

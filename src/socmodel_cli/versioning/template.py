@@ -8,13 +8,13 @@ of each session; its other rows stay empty.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from socmodel_cli.errors import InputError
 from socmodel_cli.readers import TableProblem, open_table
+from socmodel_cli.safecells import SafeWriter, restored
 from socmodel_cli.scheme.model import Scheme
 
 META = ("coder", "scheme_id", "scheme_version")
@@ -44,7 +44,7 @@ def build_template(
     if not coder.strip():
         raise InputError("--coder must name the coder")
     try:
-        table = open_table(units_path, encoding)
+        table = restored(open_table(units_path, encoding))
         rows = list(table.rows)
     except TableProblem as exc:
         raise InputError(f"{units_path}: the units file cannot be read", [exc.problem]) from None
@@ -90,9 +90,9 @@ def build_template(
 
 
 def template_csv(template: Template) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows non-ASCII names correctly."""
+    """UTF-8 with a byte-order mark, so Excel shows non-ASCII names correctly; formula-safe."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, newline="\r\n")
     writer.writerow(template.header)
     for i in range(len(template.units)):
         writer.writerow(template.row(i))

@@ -5,6 +5,8 @@ dropdown of the declared values for nominal and ordinal codes, whole-number or d
 validation with the range for numeric codes, the value labels in each code's header
 comment, and grey cells where a code is not rated (session-level codes below the first row
 of a session). Sheet "codebook": every code and value with its label and description.
+Every text cell is a string cell (never a formula or an error value) whose text went through
+:func:`socmodel_cli.safecells.neutralise`, whatever its source (units file, coder name, scheme).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from socmodel_cli.safecells import neutralise
 from socmodel_cli.scheme.model import Code, Scheme
 from socmodel_cli.versioning.cells import value_text, xml_text
 from socmodel_cli.versioning.template import Template
@@ -40,7 +43,8 @@ def template_xlsx(template: Template) -> bytes:
     value_rows = _codebook(book, template.scheme)
     header = template.header
     for col, name in enumerate(header, start=1):
-        cell = ws.cell(row=1, column=col, value=xml_text(name))
+        cell = ws.cell(row=1, column=col)
+        _text(cell, name)
         cell.font = Font(bold=True)
         cell.fill = HEADER
         ws.column_dimensions[get_column_letter(col)].width = max(10, len(name) + 2)
@@ -76,8 +80,14 @@ def _put(cell: Cell | MergedCell, text: str) -> None:
     if _INT.match(text):
         cell.value = int(text)
     else:
-        cell.value = xml_text(text)
-        cell.data_type = "s"  # never a formula, even if it starts with '='
+        _text(cell, text)
+
+
+def _text(cell: Cell | MergedCell, text: str) -> None:
+    """A string cell: formula-like text quoted; the type forced, since openpyxl makes text
+    starting with '=' a formula and '#N/A' (and the other error codes) an error value."""
+    cell.value = neutralise(xml_text(text))
+    cell.data_type = "s"
 
 
 def _true_runs(flags: tuple[bool, ...]) -> list[tuple[int, int]]:
@@ -126,7 +136,7 @@ def _numeric_rule(code: Code) -> str:
 
 def _validation(code: Code, rows: tuple[int, int] | None) -> DataValidation | None:
     if code.categorical:
-        texts = [value_text(v.value) for v in code.values or ()]
+        texts = [neutralise(xml_text(value_text(v.value))) for v in code.values or ()]
         inline = ",".join(texts)
         if len(inline) + 2 <= INLINE_LIMIT and not any(("," in t or '"' in t) for t in texts):
             formula = f'"{inline}"'
@@ -170,7 +180,8 @@ def _codebook(ws: Worksheet, scheme: Scheme) -> dict[str, tuple[int, int]]:
     """Write the codebook sheet; return each categorical code's rows of values (column D)."""
     header = ["code", "label", "level", "value", "value label", "value meaning", "definition"]
     for col, name in enumerate(header, start=1):
-        ws.cell(row=1, column=col, value=name).font = Font(bold=True)
+        _text(ws.cell(row=1, column=col), name)
+        ws.cell(row=1, column=col).font = Font(bold=True)
     widths = (24, 36, 10, 26, 28, 60, 80)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -179,25 +190,26 @@ def _codebook(ws: Worksheet, scheme: Scheme) -> dict[str, tuple[int, int]]:
     spans: dict[str, tuple[int, int]] = {}
     for code in scheme.codes:
         start = row
-        ws.cell(row=row, column=1, value=code.id)
-        ws.cell(row=row, column=2, value=xml_text(code.label))
-        ws.cell(row=row, column=3, value=code.level)
+        _text(ws.cell(row=row, column=1), code.id)
+        _text(ws.cell(row=row, column=2), code.label)
+        _text(ws.cell(row=row, column=3), code.level)
         if code.categorical:
             for v in code.values or ():
-                cell = ws.cell(row=row, column=4, value=v.value)
                 if isinstance(v.value, str):
-                    cell.value = xml_text(v.value)
-                    cell.data_type = "s"
-                ws.cell(row=row, column=5, value=_clean(v.label))
-                ws.cell(row=row, column=6, value=_clean(v.description))
+                    _text(ws.cell(row=row, column=4), v.value)
+                else:
+                    ws.cell(row=row, column=4, value=v.value)
+                _optional(ws.cell(row=row, column=5), v.label)
+                _optional(ws.cell(row=row, column=6), v.description)
                 row += 1
             spans[code.id] = (start, row - 1)
         else:
-            ws.cell(row=row, column=6, value=_numeric_rule(code))
+            _text(ws.cell(row=row, column=6), _numeric_rule(code))
             row += 1
-        ws.cell(row=start, column=7, value=_clean(code.definition))
+        _optional(ws.cell(row=start, column=7), code.definition)
     return spans
 
 
-def _clean(text: str | None) -> str | None:
-    return None if text is None else xml_text(text)
+def _optional(cell: Cell | MergedCell, text: str | None) -> None:
+    if text is not None:
+        _text(cell, text)
