@@ -2,7 +2,8 @@
 
 Typer renders a required argument as ``{SCHEME}`` in the usage line and appends the
 argument's Python type to its help row (``FILE <list[Path]>``). :class:`Command` writes each
-argument by its metavar instead (``SCHEME``, ``FILE...``, ``[DIR]``); options name their value
+argument by its metavar instead (``SCHEME``, ``FILE...``, ``[DIR]``) and ends the usage line
+with the options a command cannot run without (``--out DIR``); options name their value
 through their own ``metavar``. Standard library and typer only, like the other ``cli*``
 modules, so ``--help`` stays fast.
 """
@@ -24,13 +25,17 @@ class Command(TyperCommand):
     """A Typer command whose usage line and argument rows show metavars only."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """``[OPTIONS] SCHEME FILE... --out DIR``: arguments, then the required options."""
         pieces = [self.options_metavar] if self.options_metavar else []
+        required: list[str] = []
         for param in self.get_params(ctx):
             if param.param_type_name == "argument":
                 pieces.append(_usage_name(param))
+            elif param.required and param.opts:
+                required.append(f"{max(param.opts, key=len)} {param.metavar or 'VALUE'}")
             else:
                 pieces.extend(param.get_usage_pieces(ctx))
-        return pieces
+        return pieces + required
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         arguments: list[tuple[str, str]] = []

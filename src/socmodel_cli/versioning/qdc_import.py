@@ -1,7 +1,9 @@
 """Turn a REFI-QDA codebook into a scheme YAML draft for people to complete.
 
-A codebook says which codes exist, not how they are measured. Codes that socmodel
-exported carry their level, unit and range in the description and come back complete;
+A codebook says which codes exist, not how they are measured. A codebook socmodel
+exported carries the whole scheme (:mod:`socmodel_cli.versioning.qdc_scheme`) and comes
+back exactly, except for codes edited in the QDA program, which are read from their text.
+Codes that socmodel exported carry their level, unit and range in the description too;
 for other codes the draft guesses (sub-codes -> a nominal code with those values; no
 sub-codes -> a nominal yes/no code: applied to the unit or not) and marks every guess
 with a ``TODO`` comment. Guids are kept in ``qdc_guid`` so a re-export matches.
@@ -18,12 +20,18 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+)
 
 from socmodel_cli.scheme.model import DEFAULT_MISSING, LEVELS
 from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.versioning import qdc
 from socmodel_cli.versioning.qdc_read import QdcBook, QdcCode
+from socmodel_cli.versioning.qdc_scheme import Embedded, embedded_scheme
+from socmodel_cli.versioning.qdc_scheme import guid as qdc_scheme_guid
 
 DEFAULT_KEYS = ("session", "segment")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -53,6 +61,10 @@ class Draft:
 
 
 def draft_scheme(book: QdcBook, source: Path) -> Draft:
+    notes = list(book.notes)
+    embedded = embedded_scheme(book, notes)
+    if embedded is not None:
+        return _draft_embedded(book, embedded, source, notes)
     parsed = [_parse(c.description) for c in book.codes]
     origin = next((p.scheme for p in parsed if p.scheme), None)
     full_keys = max((p.keys for p in parsed if p.keys), key=len, default=list(DEFAULT_KEYS))
@@ -85,12 +97,144 @@ def draft_scheme(book: QdcBook, source: Path) -> Draft:
     doc["unit"] = unit
     doc["codes"] = codes
     doc.yaml_set_start_comment(_header(source, book, guessed, origin is not None))
+    return Draft(_dump(doc), len(codes), guessed, notes)
+
+
+def _dump(doc: CommentedMap, width: int = 100) -> str:
     out = io.StringIO()
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
+    yaml.width = width
     yaml.dump(doc, out)
-    return Draft(out.getvalue(), len(codes), guessed, list(book.notes))
+    return out.getvalue()
+
+
+def _draft_embedded(book: QdcBook, embedded: Embedded, source: Path, notes: list[str]) -> Draft:
+    """The embedded scheme, with the codes as the codebook now has them."""
+    scheme = embedded.scheme
+    keys = list(scheme.unit.keys)
+    taken = RESERVED_COLUMNS | {k.lower() for k in keys}
+    ids = {c.id for c in embedded.matches if c is not None}
+    codes = CommentedSeq()
+    guessed: list[str] = []
+    edited: list[str] = []
+    for code, match, exact in zip(book.codes, embedded.matches, embedded.exact, strict=True):
+        if match is not None and exact:
+            codes.append(
+                _exact(match.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+            )
+            continue
+        p = _parse(code.description)
+        code_id = (
+            match.id
+            if match is not None
+            else _unique(p.code_id or _slug(code.name, "code"), ids, taken)
+        )
+        ids.add(code_id)
+        entry, was_guessed = _code(code, p, code_id, keys, _membership(book, code))
+        if match is None:
+            guessed += [code_id] if was_guessed else []
+        else:
+            edited.append(code_id)
+            for name in ("min_alpha", "provenance"):
+                value = getattr(match, name)
+                if value is not None:
+                    entry[name] = _exact(
+                        value if name == "min_alpha" else value.model_dump(exclude_defaults=True)
+                    )
+            if (
+                entry.get("qdc_guid")
+                and qdc_scheme_guid(scheme, match) == entry["qdc_guid"]
+                and match.qdc_guid is None
+            ):
+                del entry["qdc_guid"]
+        codes.append(entry)
+    if edited:
+        notes.append(
+            f"edited in the QDA program, read from the codebook's text: {', '.join(edited)}"
+        )
+    if embedded.removed:
+        notes.append(f"not in the codebook any more, left out: {', '.join(embedded.removed)}")
+    doc = _exact(scheme.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    doc["codes"] = codes
+    lines = [
+        f"Scheme imported by `socmodel scheme import` from {source.name}"
+        + (f" (origin: {book.origin})" if book.origin else ""),
+        "",
+        "Exported by socmodel: the scheme was read back from the codebook exactly"
+        + ("." if not (edited or guessed) else ", except for the codes noted below."),
+    ]
+    if edited:
+        lines.append(f"Edited in the QDA program (read from their text): {', '.join(edited)}.")
+    if guessed:
+        lines.append(
+            f"Added in the QDA program (levels guessed, marked TODO): {', '.join(guessed)}."
+        )
+    doc.yaml_set_start_comment("\n".join(lines))
+    # No wrapping by the emitter (it leaves trailing spaces); exact_text folds long lines.
+    return Draft(_dump(doc, width=10_000), len(codes), guessed, notes)
+
+
+def _exact(data: Any) -> Any:
+    """JSON-like data as ruamel nodes that load back to the same values, and read well."""
+    if isinstance(data, dict):
+        out = CommentedMap()
+        for key, value in data.items():
+            quote = key in {"value", "version"} and isinstance(value, str)
+            out[key] = DoubleQuotedScalarString(value) if quote else _exact(value)
+        return out
+    if isinstance(data, list):
+        seq = CommentedSeq(_exact(v) for v in data)
+        short = sum(len(str(v)) + 2 for v in data) < _FLOW_WIDTH
+        if data and short and all(isinstance(v, str | int | float) for v in data):
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(data, str):
+        return exact_text(data)
+    return data
+
+
+_FLOW_WIDTH = 60
+_FOLD_WIDTH = 80
+# Characters YAML reads as line breaks, or that no block scalar may hold.
+_NOT_IN_BLOCKS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def exact_text(text: str) -> str:
+    """A string as a YAML scalar that loads back exactly: ``|`` for text with line breaks,
+    ``>-`` folded at single spaces for long lines, else plain (ruamel quotes when needed).
+
+    A folded line break reads back as one space, so folds go only where one space sits
+    between two other characters. Control characters and YAML's other line breaks (U+0085,
+    U+2028) go in double quotes, escaped; other unusual text stays plain, quoted by ruamel.
+    """
+    if _NOT_IN_BLOCKS.search(text):
+        quoted: str = DoubleQuotedScalarString(text)  # escapes what a plain scalar would lose
+        return quoted
+    if text != text.strip(" ") or text.startswith("\n"):
+        return text
+    if "\n" in text:
+        if any(line != line.rstrip(" ") for line in text.split("\n")):
+            return text
+        literal: str = LiteralScalarString(text)
+        return literal
+    if len(text) <= _FOLD_WIDTH:
+        return text
+    folds: list[int] = []
+    line_start, last = 0, -1
+    for i in range(1, len(text) - 1):
+        if text[i] != " " or text[i - 1] == " " or text[i + 1] == " ":
+            continue
+        if i - line_start > _FOLD_WIDTH and last >= line_start:
+            folds.append(last)
+            line_start = last + 1
+        last = i
+    if len(text) - line_start > _FOLD_WIDTH and last >= line_start:
+        folds.append(last)
+    folded = FoldedScalarString(text)
+    folded.fold_pos = folds
+    shown: str = folded
+    return shown
 
 
 def _header(source: Path, book: QdcBook, guessed: list[str], ours: bool) -> str:
