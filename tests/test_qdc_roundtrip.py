@@ -12,13 +12,13 @@ import pytest
 import xmlschema
 from hypothesis import given
 from hypothesis import strategies as st
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from tests.conftest import ROOT, SCHEME, Run
 
 from socmodel_cli.scheme import load_scheme
 from socmodel_cli.scheme.yamlsource import read_yaml_text
 from socmodel_cli.versioning import qdc
-from socmodel_cli.versioning.qdc_import import _dump, exact_text
+from socmodel_cli.versioning.qdc_import import _dump, _exact, exact_text
 
 XSD = xmlschema.XMLSchema(ROOT / "tests" / "data" / "refi-qda" / "Codebook.xsd")
 NS = {"q": qdc.NS}
@@ -219,12 +219,11 @@ def test_a_codebook_without_scheme_data_imports_as_before(
 
 
 def _loads_back(*texts: str) -> list[Any]:
-    doc = CommentedMap()
-    inner = CommentedMap()
-    inner["description"] = exact_text(texts[0])
-    doc["codes"] = CommentedSeq([inner])
-    doc["references"] = CommentedSeq([exact_text(t) for t in texts])
+    """Texts through the importer's YAML writing: in a block mapping, a list, a flow list."""
+    doc = _exact({"codes": [{"description": texts[0]}], "references": list(texts)})
+    doc["keys"] = _exact([t[:5] for t in texts][:3])  # short: a flow sequence
     data = read_yaml_text(_dump(doc, width=10_000), "t").data
+    assert data["keys"] == [t[:5] for t in texts][:3]
     return [data["codes"][0]["description"], *data["references"]]
 
 

@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
 )
 
-from socmodel_cli.scheme.model import DEFAULT_MISSING, LEVELS
+from socmodel_cli.scheme.model import DEFAULT_MISSING, LEVELS, Code, Scheme
 from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.versioning import qdc
 from socmodel_cli.versioning.qdc_read import QdcBook, QdcCode
@@ -124,30 +124,17 @@ def _draft_embedded(book: QdcBook, embedded: Embedded, source: Path, notes: list
                 _exact(match.model_dump(mode="json", by_alias=True, exclude_defaults=True))
             )
             continue
+        if match is not None:
+            edited.append(match.id)
+            codes.append(_edited(code, match, scheme))
+            continue
         p = _parse(code.description)
-        code_id = (
-            match.id
-            if match is not None
-            else _unique(p.code_id or _slug(code.name, "code"), ids, taken)
-        )
+        code_id = _unique(p.code_id or _slug(code.name, "code"), ids, taken)
         ids.add(code_id)
-        entry, was_guessed = _code(code, p, code_id, keys, _membership(book, code))
-        if match is None:
-            guessed += [code_id] if was_guessed else []
-        else:
-            edited.append(code_id)
-            for name in ("min_alpha", "provenance"):
-                value = getattr(match, name)
-                if value is not None:
-                    entry[name] = _exact(
-                        value if name == "min_alpha" else value.model_dump(exclude_defaults=True)
-                    )
-            if (
-                entry.get("qdc_guid")
-                and qdc_scheme_guid(scheme, match) == entry["qdc_guid"]
-                and match.qdc_guid is None
-            ):
-                del entry["qdc_guid"]
+        ours = f"{scheme.id}: "
+        sets = [name for name in _membership(book, code) if not name.startswith(ours)]
+        entry, was_guessed = _code(code, p, code_id, keys, sets)
+        guessed += [code_id] if was_guessed else []
         codes.append(entry)
     if edited:
         notes.append(
@@ -175,6 +162,24 @@ def _draft_embedded(book: QdcBook, embedded: Embedded, source: Path, notes: list
     return Draft(_dump(doc, width=10_000), len(codes), guessed, notes)
 
 
+def _edited(code: QdcCode, match: Code, scheme: Scheme) -> CommentedMap:
+    """A code changed in the QDA program: its text as the codebook has it now; what the text
+    does not say (threshold, provenance, and the level if its line was deleted) as exported."""
+    p = _parse(code.description)
+    if p.level is None:
+        p.level, p.keys, p.integer = match.level, list(scheme.code_keys(match)), match.integer
+        if match.range is not None:
+            p.range = match.range.model_dump(exclude_none=True)
+    entry, _ = _code(code, p, match.id, list(scheme.unit.keys), [])
+    if match.min_alpha is not None:
+        entry["min_alpha"] = match.min_alpha
+    if match.provenance is not None:
+        entry["provenance"] = _exact(match.provenance.model_dump(exclude_defaults=True))
+    if match.qdc_guid is None and entry.get("qdc_guid") == qdc_scheme_guid(scheme, match):
+        del entry["qdc_guid"]  # the derived guid: no need to pin it
+    return entry
+
+
 def _exact(data: Any) -> Any:
     """JSON-like data as ruamel nodes that load back to the same values, and read well."""
     if isinstance(data, dict):
@@ -186,7 +191,7 @@ def _exact(data: Any) -> Any:
     if isinstance(data, list):
         seq = CommentedSeq(_exact(v) for v in data)
         short = sum(len(str(v)) + 2 for v in data) < _FLOW_WIDTH
-        if data and short and all(isinstance(v, str | int | float) for v in data):
+        if data and short and all(_flow_safe(v) for v in data):
             seq.fa.set_flow_style()
         return seq
     if isinstance(data, str):
@@ -194,6 +199,14 @@ def _exact(data: Any) -> Any:
     return data
 
 
+def _flow_safe(value: Any) -> bool:
+    """Short lists of these read well as ``[a, b]`` (ruamel misquotes e.g. ``?0`` there)."""
+    if isinstance(value, str):
+        return value == "" or _FLOW_WORD.match(value) is not None
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_FLOW_WORD = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$")
 _FLOW_WIDTH = 60
 _FOLD_WIDTH = 80
 # Characters YAML reads as line breaks, or that no block scalar may hold.
