@@ -252,3 +252,28 @@ def test_dump_has_no_trailing_spaces(cli: Callable[..., Run], tmp_path: Path) ->
     _, draft, _ = _round_trip(cli, SCHEME, tmp_path)
     lines = draft.read_text(encoding="utf-8").splitlines()
     assert [line for line in lines if line != line.rstrip()] == []
+
+
+def test_only_what_was_edited_changes(
+    cli: Callable[..., Run], write: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A renamed code and a relabelled value: the rest of those codes stays exact, including
+    a definition that reads like two fields and values that look like numbers."""
+    scheme = write("everything.yaml", EVERYTHING)
+    book, draft = tmp_path / "e.qdc", tmp_path / "e.yaml"
+    cli("scheme", "export", scheme, "-o", book, exit=0)
+
+    def edit(root: ET.Element) -> None:
+        stance, kind = root.findall("q:Codes/q:Code", NS)[:2]
+        stance.set("name", "Stance")
+        kind.findall("q:Code", NS)[0].set("name", "Zero-one")  # the value "01"
+
+    _edit(book, edit)
+    run = cli("scheme", "import", book, "-o", draft, exit=0)
+    assert "read from the codebook's text: stance, kind" in run.err
+    changes = cli("scheme", "diff", scheme, draft, "-f", "json", exit=1).json()["diffs"][0]
+    assert [(c["kind"], c["code"], c["new"]) for c in changes["changes"]] == [
+        ("label-changed", "stance", "Stance"),
+        ("value-label-changed", "kind", "Zero-one"),
+    ]
+    assert load_scheme(draft).code_map["kind"].declared == ("01", "yes", "no", "1.5")

@@ -29,9 +29,10 @@ from ruamel.yaml.scalarstring import (
 from socmodel_cli.scheme.model import DEFAULT_MISSING, LEVELS, Code, Scheme
 from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.versioning import qdc
+from socmodel_cli.versioning.cells import value_text
+from socmodel_cli.versioning.qdc_export import code_view
 from socmodel_cli.versioning.qdc_read import QdcBook, QdcCode
-from socmodel_cli.versioning.qdc_scheme import Embedded, embedded_scheme
-from socmodel_cli.versioning.qdc_scheme import guid as qdc_scheme_guid
+from socmodel_cli.versioning.qdc_scheme import Embedded, embedded_scheme, view
 
 DEFAULT_KEYS = ("session", "segment")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -163,20 +164,27 @@ def _draft_embedded(book: QdcBook, embedded: Embedded, source: Path, notes: list
 
 
 def _edited(code: QdcCode, match: Code, scheme: Scheme) -> CommentedMap:
-    """A code changed in the QDA program: its text as the codebook has it now; what the text
-    does not say (threshold, provenance, and the level if its line was deleted) as exported."""
+    """A code changed in the QDA program: the exported code, with the parts that changed
+    (name, description, sub-codes) read from the codebook as it is now."""
+    before, now = code_view(scheme, match).as_read(), view(code)
+    data = match.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     p = _parse(code.description)
-    if p.level is None:
-        p.level, p.keys, p.integer = match.level, list(scheme.code_keys(match)), match.integer
-        if match.range is not None:
-            p.range = match.range.model_dump(exclude_none=True)
-    entry, _ = _code(code, p, match.id, list(scheme.unit.keys), [])
-    if match.min_alpha is not None:
-        entry["min_alpha"] = match.min_alpha
-    if match.provenance is not None:
-        entry["provenance"] = _exact(match.provenance.model_dump(exclude_defaults=True))
-    if match.qdc_guid is None and entry.get("qdc_guid") == qdc_scheme_guid(scheme, match):
-        del entry["qdc_guid"]  # the derived guid: no need to pin it
+    if now.name != before.name:
+        data["label"] = code.name
+    if now.description != before.description:
+        texts = {"definition": p.definition, **{n: p.texts.get(n) for n in qdc.TEXT_PREFIXES}}
+        for name, text in texts.items():
+            data[name] = text
+        if p.level is not None:  # its structure lines are still there
+            data.update(level=p.level, range=p.range, integer=p.integer)
+            data["unit_keys"] = p.keys if p.keys and p.keys != list(scheme.unit.keys) else None
+    if now.children != before.children:
+        p.level = p.level or match.level
+        known = {value_text(v.value): v.value for v in match.values or ()}
+        data["values"] = _values(code, p, known)
+    entry: CommentedMap = _exact(
+        {k: v for k, v in data.items() if v is not None and v is not False}
+    )
     return entry
 
 
@@ -315,7 +323,10 @@ def _code(
     return entry, guessed
 
 
-def _values(code: QdcCode, p: _Parsed) -> CommentedSeq | None:
+def _values(
+    code: QdcCode, p: _Parsed, known: dict[str, int | float | str] | None = None
+) -> CommentedSeq | None:
+    """The sub-codes as values; ``known`` gives the exported value for a ``Value:`` line."""
     leaves = list(_flatten(code.children, ""))
     if not leaves:
         if p.level in {"interval", "ratio"}:
@@ -329,7 +340,9 @@ def _values(code: QdcCode, p: _Parsed) -> CommentedSeq | None:
     seen: set[str] = set()
     for label, child in leaves:
         stated = _value_line(child.description)
-        value: Any = _typed(stated) if stated is not None else None
+        value: Any = None
+        if stated is not None:
+            value = (known or {}).get(stated, _typed(stated))
         if value is None:
             value = _unique(
                 _slug(label, "value", lead_digit=True), seen, set(DEFAULT_MISSING), "_value"
