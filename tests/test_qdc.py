@@ -66,6 +66,7 @@ def test_export_validates_against_the_xsd(
     assert [s.get("name") for s in sets] == [
         f"{loaded.id}: rated per segment",
         f"{loaded.id}: rated per session",
+        f"{loaded.id}: socmodel scheme",  # carries the whole scheme (test_qdc_roundtrip.py)
     ]
 
 

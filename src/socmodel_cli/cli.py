@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from socmodel_cli import __version__, cli_diagnose, cli_versioning
+from socmodel_cli import __version__, cli_diagnose, cli_project, cli_versioning
 from socmodel_cli.cli_common import (
     BootstrapChoice,
     CoderOpt,
@@ -33,6 +33,7 @@ from socmodel_cli.cli_common import (
     emit,
     validated_ratings,
 )
+from socmodel_cli.cli_help import Command, choices
 from socmodel_cli.errors import SocmodelError
 
 app = typer.Typer(
@@ -45,7 +46,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 scheme_app = typer.Typer(
-    help="Check, show and describe coding schemes.", no_args_is_help=True, rich_markup_mode=None
+    help="Check, show, list and describe coding schemes.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(scheme_app, name="scheme")
 
@@ -68,18 +71,22 @@ def _root(
     """socmodel: reliability evidence for coded psychotherapy sessions."""
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(
     scheme: SchemeArg,
     files: FilesArg,
     output_format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+        TextOrJson,
+        typer.Option("--format", "-f", metavar=choices(TextOrJson), help="Output format."),
     ] = TextOrJson.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     max_issues: Annotated[
         int,
         typer.Option(
-            "--max-issues", min=0, help="Show at most N problems (0 = all); counts stay exact."
+            "--max-issues",
+            min=0,
+            metavar="N",
+            help="Show at most N problems (0 = all); counts stay exact.",
         ),
     ] = 1000,
     coder: CoderOpt = None,
@@ -115,31 +122,42 @@ def validate(
     raise typer.Exit(0 if result.ok(strict) else 1)
 
 
-@app.command()
+@app.command(cls=Command)
 def reliability(
     scheme: SchemeArg,
     files: FilesArg,
     code: CodesOpt = None,
     min_alpha: MinAlphaOpt = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+        ReportFormat,
+        typer.Option("--format", "-f", metavar=choices(ReportFormat), help="Output format."),
     ] = ReportFormat.text,
     replicates: Annotated[
         int,
         typer.Option(
-            "--bootstrap", min=0, help="Bootstrap replicates for alpha's interval (0 = none)."
+            "--bootstrap",
+            min=0,
+            metavar="N",
+            help="Bootstrap replicates for alpha's interval (0 = none).",
         ),
     ] = 2000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Seed of the bootstrap (same seed, same interval).")
+        int,
+        typer.Option(
+            "--seed", metavar="N", help="Seed of the bootstrap (same seed, same interval)."
+        ),
     ] = 20110221,
     ci: Annotated[
-        float, typer.Option("--ci", min=0.5, max=0.999, help="Confidence level of intervals.")
+        float,
+        typer.Option(
+            "--ci", min=0.5, max=0.999, metavar="LEVEL", help="Confidence level of intervals."
+        ),
     ] = 0.95,
     method: Annotated[
         BootstrapChoice,
         typer.Option(
             "--bootstrap-method",
+            metavar=choices(BootstrapChoice),
             help="units: resample units (default); kalpha: Hayes' KALPHA algorithm.",
         ),
     ] = BootstrapChoice.units,
@@ -216,14 +234,16 @@ def reliability(
     raise typer.Exit(0 if result.ok else 1)
 
 
-app.command("diagnose")(cli_diagnose.diagnose)
+app.command("diagnose", cls=Command)(cli_diagnose.diagnose)
+app.command("init", cls=Command)(cli_project.init)
 
 
-@scheme_app.command("check")
+@scheme_app.command("check", cls=Command)
 def scheme_check(
     scheme: SchemeArg,
     output_format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+        TextOrJson,
+        typer.Option("--format", "-f", metavar=choices(TextOrJson), help="Output format."),
     ] = TextOrJson.text,
 ) -> None:
     """Check a scheme file. Exit 0 valid, 1 invalid (located errors), 2 unreadable."""
@@ -262,7 +282,7 @@ def scheme_check(
     raise typer.Exit(0 if loaded is not None else 1)
 
 
-@scheme_app.command("show")
+@scheme_app.command("show", cls=Command)
 def scheme_show(
     scheme: SchemeArg,
     code: CodesOpt = None,
@@ -279,7 +299,7 @@ def scheme_show(
     render_codebook(loaded, make_console(), codes=code)
 
 
-@scheme_app.command("json-schema")
+@scheme_app.command("json-schema", cls=Command)
 def scheme_json_schema() -> None:
     """Print the JSON Schema of the scheme format (for editors and the YAML language server)."""
     from socmodel_cli.report.jsonout import dumps
@@ -288,11 +308,12 @@ def scheme_json_schema() -> None:
     sys.stdout.write(dumps(build()))
 
 
-scheme_app.command("diff")(cli_versioning.scheme_diff)
-scheme_app.command("export")(cli_versioning.scheme_export)
-scheme_app.command("import")(cli_versioning.scheme_import)
-app.command("migrate")(cli_versioning.migrate)
-app.command("template")(cli_versioning.template)
+scheme_app.command("list", cls=Command)(cli_project.scheme_list)
+scheme_app.command("diff", cls=Command)(cli_versioning.scheme_diff)
+scheme_app.command("export", cls=Command)(cli_versioning.scheme_export)
+scheme_app.command("import", cls=Command)(cli_versioning.scheme_import)
+app.command("migrate", cls=Command)(cli_versioning.migrate)
+app.command("template", cls=Command)(cli_versioning.template)
 
 
 def _report_error(exc: SocmodelError) -> None:

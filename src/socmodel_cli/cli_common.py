@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,29 +23,52 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
+def scheme_path(ctx: typer.Context, value: Path | None) -> Path | None:
+    """SCHEME: a path, or the name of a bundled scheme (``socmodel scheme list``)."""
+    if value is None or ctx.resilient_parsing:
+        return value
+    from socmodel_cli.bundled import resolve_scheme
+
+    return resolve_scheme(value)
+
+
 SchemeArg = Annotated[
-    Path, typer.Argument(help="The coding scheme (YAML).", show_default=False, metavar="SCHEME")
+    Path,
+    typer.Argument(
+        help="The coding scheme: a YAML file, or a bundled scheme's name.",
+        show_default=False,
+        metavar="SCHEME",
+        callback=scheme_path,
+    ),
 ]
 FilesArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE"
+        help="Coder export files (CSV, TSV or xlsx).", show_default=False, metavar="FILE..."
     ),
 ]
 CoderOpt = Annotated[
     str | None,
     typer.Option(
-        "--coder", help="Coder for files without a coder column (default: each file's name)."
+        "--coder",
+        metavar="NAME",
+        help="Coder for files without a coder column (default: each file's name).",
     ),
 ]
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
-        "--encoding", help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured)."
+        "--encoding",
+        metavar="NAME",
+        help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured).",
     ),
 ]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Only the verdict line (text output).")
+]
+QuietNotesOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No notes on stderr (what was written, what to check)."),
 ]
 
 
@@ -61,17 +84,28 @@ class BootstrapChoice(StrEnum):
     kalpha = "kalpha"
 
 
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write the report to this file (atomically) instead of stdout."
-    ),
+def output_option(what: str) -> Any:
+    """``-o FILE`` for a command that writes ``what`` (e.g. "the report") to stdout by default."""
+    return typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help=f"Write {what} to FILE (atomically) instead of stdout.",
+    )
+
+
+OutputOpt = Annotated[Path | None, output_option("the report")]
+CodesOpt = Annotated[
+    list[str] | None, typer.Option("--code", metavar="CODE", help="Only this code (repeatable).")
 ]
-CodesOpt = Annotated[list[str] | None, typer.Option("--code", help="Only this code (repeatable).")]
 MinAlphaOpt = Annotated[
     float | None,
     typer.Option(
-        "--min-alpha", min=0.0, max=1.0, help="Threshold for every code (overrides the scheme)."
+        "--min-alpha",
+        min=0.0,
+        max=1.0,
+        metavar="ALPHA",
+        help="Threshold for every code (overrides the scheme).",
     ),
 ]
 SkipInvalidOpt = Annotated[

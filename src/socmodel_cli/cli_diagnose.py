@@ -27,6 +27,7 @@ from socmodel_cli.cli_common import (
     echo_warnings,
     validated_ratings,
 )
+from socmodel_cli.cli_help import choices
 
 
 def diagnose(
@@ -35,15 +36,19 @@ def diagnose(
     code: CodesOpt = None,
     top: Annotated[
         int,
-        typer.Option("--top", min=1, help="Show the N most confused value pairs and units."),
+        typer.Option(
+            "--top", min=1, metavar="N", help="Show the N most confused value pairs and units."
+        ),
     ] = 10,
     output_format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+        TextOrJson,
+        typer.Option("--format", "-f", metavar=choices(TextOrJson), help="Output format."),
     ] = TextOrJson.text,
     units_csv: Annotated[
         Path | None,
         typer.Option(
             "--units-csv",
+            metavar="FILE",
             help="Also write every disagreeing unit with each coder's value to this CSV file.",
         ),
     ] = None,

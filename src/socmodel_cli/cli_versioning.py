@@ -18,12 +18,15 @@ from socmodel_cli.cli_common import (
     EncodingOpt,
     FilesArg,
     ForceOpt,
-    OutputOpt,
+    QuietNotesOpt,
     QuietOpt,
     SchemeArg,
     TextOrJson,
     emit,
+    output_option,
+    scheme_path,
 )
+from socmodel_cli.cli_help import choices
 
 
 class DiffFormat(StrEnum):
@@ -39,6 +42,13 @@ class ExportFormat(StrEnum):
 class SheetFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
+
+
+def _scheme_paths(ctx: typer.Context, value: list[Path] | None) -> list[Path] | None:
+    """Each of OLD and NEW is a path or a bundled scheme's name, as for SCHEME."""
+    if value is None:
+        return value
+    return [p for p in (scheme_path(ctx, v) for v in value) if p is not None]
 
 
 def _wrote(path: Path, what: str, quiet: bool) -> None:
@@ -58,14 +68,18 @@ def scheme_diff(
     schemes: Annotated[
         list[Path],
         typer.Argument(
-            help="OLD NEW; or, with --rev / --last-tag, one or more NEW files.",
+            help="OLD NEW (files or bundled schemes' names); or, with --rev / --last-tag, "
+            "one or more NEW files.",
             show_default=False,
             metavar="[OLD] NEW...",
+            callback=_scheme_paths,
         ),
     ],
     rev: Annotated[
         str | None,
-        typer.Option("--rev", help="Compare each NEW with the same file at this git revision."),
+        typer.Option(
+            "--rev", metavar="REV", help="Compare each NEW with the same file at this git revision."
+        ),
     ] = None,
     last_tag: Annotated[
         bool,
@@ -73,9 +87,14 @@ def scheme_diff(
     ] = False,
     output_format: Annotated[
         DiffFormat,
-        typer.Option("--format", "-f", help="Output format (markdown: a changelog entry)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=choices(DiffFormat),
+            help="Output format (markdown: a changelog entry).",
+        ),
     ] = DiffFormat.text,
-    output: OutputOpt = None,
+    output: Annotated[Path | None, output_option("the comparison")] = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -106,11 +125,16 @@ def scheme_diff(
 def scheme_export(
     scheme: SchemeArg,
     to: Annotated[
-        ExportFormat, typer.Option("--to", help="Interchange format: qdc (REFI-QDA codebook).")
+        ExportFormat,
+        typer.Option(
+            "--to",
+            metavar=choices(ExportFormat),
+            help="Interchange format: qdc (REFI-QDA codebook).",
+        ),
     ] = ExportFormat.qdc,
-    output: OutputOpt = None,
+    output: Annotated[Path | None, output_option("the codebook")] = None,
     force: ForceOpt = False,
-    quiet: QuietOpt = False,
+    quiet: QuietNotesOpt = False,
 ) -> None:
     """Write the scheme as a REFI-QDA codebook (.qdc) for ATLAS.ti, NVivo, MAXQDA, QualCoder."""
     from socmodel_cli.scheme import load_scheme
@@ -135,9 +159,9 @@ def scheme_import(
             metavar="FILE",
         ),
     ],
-    output: OutputOpt = None,
+    output: Annotated[Path | None, output_option("the scheme draft (YAML)")] = None,
     force: ForceOpt = False,
-    quiet: QuietOpt = False,
+    quiet: QuietNotesOpt = False,
 ) -> None:
     """Draft a scheme (YAML) from a REFI-QDA codebook; complete the levels marked TODO."""
     from socmodel_cli.versioning.qdc_import import draft_scheme
@@ -168,6 +192,7 @@ def migrate(
         Path,
         typer.Option(
             "--out",
+            metavar="DIR",
             help="Folder for the migrated files (never the inputs' own files).",
             show_default=False,
         ),
@@ -176,11 +201,13 @@ def migrate(
         str | None,
         typer.Option(
             "--from",
+            metavar="VERSION",
             help="Version the files were coded with, if they have no scheme_version column.",
         ),
     ] = None,
     output_format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="Report format.")
+        TextOrJson,
+        typer.Option("--format", "-f", metavar=choices(TextOrJson), help="Report format."),
     ] = TextOrJson.text,
     encoding: EncodingOpt = None,
     force: ForceOpt = False,
@@ -217,21 +244,30 @@ def template(
         Path,
         typer.Option(
             "--units",
+            metavar="FILE",
             help="CSV/xlsx listing the units (the scheme's key columns).",
             show_default=False,
         ),
     ],
     coder: Annotated[
-        str, typer.Option("--coder", help="The coder this sheet is for.", show_default=False)
+        str,
+        typer.Option(
+            "--coder", metavar="NAME", help="The coder this sheet is for.", show_default=False
+        ),
     ],
     sheet_format: Annotated[
         SheetFormat | None,
-        typer.Option("--format", "-f", help="csv or xlsx (default: from the output's extension)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=choices(SheetFormat),
+            help="csv or xlsx (default: from the output's extension).",
+        ),
     ] = None,
-    output: OutputOpt = None,
+    output: Annotated[Path | None, output_option("the coding sheet")] = None,
     force: ForceOpt = False,
     encoding: EncodingOpt = None,
-    quiet: QuietOpt = False,
+    quiet: QuietNotesOpt = False,
 ) -> None:
     """Write a blank coding sheet for one coder (xlsx: dropdowns, range checks, codebook sheet)."""
     from socmodel_cli.errors import UsageError

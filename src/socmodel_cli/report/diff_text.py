@@ -44,19 +44,21 @@ def verdict(diff: SchemeDiff) -> str:
             f"FAIL: version goes down ({diff.old_version} -> {diff.new_version}); {need}: "
             f"use {diff.suggested_version}"
         )
+    step = (
+        f"{diff.new_version} is a {declared.name} step from {diff.old_version}"
+        if declared is not Bump.NONE
+        else f"the version is unchanged ({diff.new_version})"
+    )
     if not diff.ok:
         return (
-            f"FAIL: {diff.new_version} is a {declared.name} step from {diff.old_version} but the "
-            f"{need}; the smallest correct version is {diff.suggested_version}"
+            f"FAIL: {step} but the {need}; the smallest correct version is {diff.suggested_version}"
         )
+    if not diff.changes:
+        return "ok: no changes" + ("" if declared is Bump.NONE else f"; {step}")
     extra = ""
-    if diff.changes and declared > diff.required:
+    if declared > diff.required:
         extra = f" (a larger step than needed; {diff.suggested_version} would do)"
-    return (
-        f"ok: {need}; {diff.new_version} is a {declared.name} step"
-        if declared is not Bump.NONE
-        else f"ok: {need}; version unchanged"
-    ) + extra
+    return f"ok: {need}; {diff.new_version} is a {declared.name} step{extra}"
 
 
 def _clean(text: str) -> str:

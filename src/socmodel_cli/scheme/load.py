@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from socmodel_cli.bundled import resolve_scheme
 from socmodel_cli.errors import SchemeError
 from socmodel_cli.problems import Problem, error
 from socmodel_cli.scheme import rules
@@ -23,8 +24,12 @@ from socmodel_cli.scheme.yamlsource import (
 
 
 def load_scheme(path: str | Path) -> Scheme:
-    """Load and check a scheme file; raise :class:`SchemeError` with every located problem."""
-    path = Path(path)
+    """Load and check a scheme file; raise :class:`SchemeError` with every located problem.
+
+    ``path`` may also name a bundled scheme (``"socialization-to-the-model"``); a path that
+    exists wins (see :func:`socmodel_cli.bundled.resolve_scheme`).
+    """
+    path = resolve_scheme(path)
     try:
         located = load_yaml(path)
     except YamlProblem as exc:

@@ -9,7 +9,11 @@ What goes where (documented in docs/versioning.md):
   of its code's guid and the value;
 * ``color``: derived from the scheme and code ids, so it is stable across exports;
 * the ``Description`` holds the definition and codebook text, then one line each for the
-  level, unit, range and the socmodel code id, which import reads back.
+  level, unit, range and the socmodel code id, which import reads back;
+* one more ``Set`` holds every code, and in its ``Description`` the whole scheme as one line
+  of JSON after :data:`DATA_LINE`: what the codes' own text cannot carry (title, thresholds,
+  missing-value tokens, references, provenance, migrations) comes back from it exactly. The
+  Codebook XSD allows no elements of another namespace, so a ``Description`` is the place.
 """
 
 from __future__ import annotations
@@ -37,6 +41,14 @@ RANGE_LINE = "Range: "
 WHOLE_LINE = "Whole numbers only."
 ID_LINE = "socmodel code: "
 VALUE_LINE = "Value: "
+# The scheme set's name and the line of its Description that carries the scheme.
+DATA_LINE = "socmodel scheme data: "
+
+
+def scheme_set_name(scheme_id: str) -> str:
+    return f"{scheme_id}: socmodel scheme"
+
+
 TEXT_PREFIXES = {
     "when_to_use": "When to use: ",
     "when_not_to_use": "When not to use: ",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from dataclasses import dataclass
 
 from socmodel_cli import __version__
 from socmodel_cli.scheme.model import Code, Scheme
@@ -15,6 +17,42 @@ def _tag(name: str) -> str:
     # Plain names with xmlns set on the root: ElementTree's default_namespace option
     # refuses unqualified attributes, which REFI-QDA requires.
     return name
+
+
+@dataclass(frozen=True)
+class CodeView:
+    """A ``Code`` element as a QDA program shows it: name, description, sub-codes.
+
+    Export writes exactly this; import compares a codebook's code with the view of the
+    embedded scheme's code to tell whether someone edited it in the QDA program.
+    """
+
+    name: str
+    description: str
+    children: tuple[CodeView, ...] = ()
+
+    def as_read(self) -> CodeView:
+        """What a reader gets back: XML-legal text, line ends normalized, names collapsed."""
+        return CodeView(
+            " ".join(xml_text(self.name).split()),
+            _read_text(self.description),
+            tuple(c.as_read() for c in self.children),
+        )
+
+
+def _read_text(text: str) -> str:
+    return xml_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def code_view(scheme: Scheme, code: Code) -> CodeView:
+    values = code.values or () if code.categorical else ()
+    children = []
+    for v in values:
+        text = value_text(v.value)
+        parts = [v.description] if v.description else []
+        parts.append(f"{qdc.VALUE_LINE}{text}")
+        children.append(CodeView(v.label or text, "\n\n".join(parts)))
+    return CodeView(code.label, description(scheme, code), tuple(children))
 
 
 def export_qdc(scheme: Scheme) -> bytes:
@@ -37,15 +75,16 @@ def export_qdc(scheme: Scheme) -> bytes:
     sets = ET.SubElement(root, _tag("Sets"))
     for keys, members in by_unit.items():
         name = f"{scheme.id}: rated per {_unit_name(scheme, keys)}"
-        item = ET.SubElement(
-            sets, _tag("Set"), {"guid": qdc.set_guid(scheme.id, name), "name": name}
-        )
-        ET.SubElement(item, _tag("Description")).text = (
+        _set(
+            sets,
+            qdc.set_guid(scheme.id, name),
+            name,
             f"Codes of {scheme.title} ({scheme.id} {scheme.version}) rated once per "
-            f"{_unit_name(scheme, keys)} (key columns: {', '.join(keys)})."
+            f"{_unit_name(scheme, keys)} (key columns: {', '.join(keys)}).",
+            members,
         )
-        for guid in members:
-            ET.SubElement(item, _tag("MemberCode"), {"guid": guid})
+    name = qdc.scheme_set_name(scheme.id)
+    _set(sets, qdc.set_guid(scheme.id, name), name, scheme_set_text(scheme), list(guids.values()))
     for element in root.iter():
         if element.text:
             element.text = xml_text(element.text)
@@ -56,35 +95,60 @@ def export_qdc(scheme: Scheme) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
 
 
+def _set(parent: ET.Element, guid: str, name: str, text: str, members: list[str]) -> None:
+    item = ET.SubElement(parent, _tag("Set"), {"guid": guid, "name": name})
+    ET.SubElement(item, _tag("Description")).text = text
+    for member in members:
+        ET.SubElement(item, _tag("MemberCode"), {"guid": member})
+
+
+def scheme_set_text(scheme: Scheme) -> str:
+    """For people a sentence, for ``scheme import`` the whole scheme as one line of JSON."""
+    return (
+        f"All codes of the socmodel scheme {scheme.title} ({scheme.id} {scheme.version}). "
+        "The last line holds the whole scheme (thresholds, missing-value tokens, references, "
+        "provenance, migrations) for `socmodel scheme import`; edits to codes made here are "
+        "still read from the codes themselves.\n\n" + qdc.DATA_LINE + scheme_json(scheme)
+    )
+
+
+def scheme_json(scheme: Scheme) -> str:
+    """The scheme as compact ASCII JSON: a function of its value, not of how it was written.
+
+    Fields at their default are left out, so equal schemes give equal codebooks.
+    """
+    data = scheme.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
 def _code(parent: ET.Element, scheme: Scheme, code: Code) -> str:
     guid = code.qdc_guid or qdc.code_guid(scheme.id, code.id)
-    shades = len(code.values or ()) + 1
+    view = code_view(scheme, code)
+    shades = len(view.children) + 1
     element = ET.SubElement(
         parent,
         _tag("Code"),
         {
             "guid": guid,
-            "name": code.label,
+            "name": view.name,
             "isCodable": "true",
             "color": qdc.color(scheme.id, code.id),
         },
     )
-    ET.SubElement(element, _tag("Description")).text = description(scheme, code)
-    for i, v in enumerate(code.values or () if code.categorical else ()):
-        text = value_text(v.value)
+    ET.SubElement(element, _tag("Description")).text = view.description
+    values = code.values or () if code.categorical else ()
+    for i, (v, child_view) in enumerate(zip(values, view.children, strict=True)):
         child = ET.SubElement(
             element,
             _tag("Code"),
             {
-                "guid": qdc.value_guid(guid, text),
-                "name": v.label or text,
+                "guid": qdc.value_guid(guid, value_text(v.value)),
+                "name": child_view.name,
                 "isCodable": "true",
                 "color": qdc.color(scheme.id, code.id, i + 1, shades),
             },
         )
-        parts = [v.description] if v.description else []
-        parts.append(f"{qdc.VALUE_LINE}{text}")
-        ET.SubElement(child, _tag("Description")).text = "\n\n".join(parts)
+        ET.SubElement(child, _tag("Description")).text = child_view.description
     return guid
 
 

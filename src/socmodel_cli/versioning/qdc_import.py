@@ -1,7 +1,9 @@
 """Turn a REFI-QDA codebook into a scheme YAML draft for people to complete.
 
-A codebook says which codes exist, not how they are measured. Codes that socmodel
-exported carry their level, unit and range in the description and come back complete;
+A codebook says which codes exist, not how they are measured. A codebook socmodel
+exported carries the whole scheme (:mod:`socmodel_cli.versioning.qdc_scheme`) and comes
+back exactly, except for codes edited in the QDA program, which are read from their text.
+Codes that socmodel exported carry their level, unit and range in the description too;
 for other codes the draft guesses (sub-codes -> a nominal code with those values; no
 sub-codes -> a nominal yes/no code: applied to the unit or not) and marks every guess
 with a ``TODO`` comment. Guids are kept in ``qdc_guid`` so a re-export matches.
@@ -18,12 +20,19 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+)
 
-from socmodel_cli.scheme.model import DEFAULT_MISSING, LEVELS
+from socmodel_cli.scheme.model import DEFAULT_MISSING, LEVELS, Code, Scheme
 from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.versioning import qdc
+from socmodel_cli.versioning.cells import value_text
+from socmodel_cli.versioning.qdc_export import code_view
 from socmodel_cli.versioning.qdc_read import QdcBook, QdcCode
+from socmodel_cli.versioning.qdc_scheme import Embedded, embedded_scheme, view
 
 DEFAULT_KEYS = ("session", "segment")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -53,6 +62,10 @@ class Draft:
 
 
 def draft_scheme(book: QdcBook, source: Path) -> Draft:
+    notes = list(book.notes)
+    embedded = embedded_scheme(book, notes)
+    if embedded is not None:
+        return _draft_embedded(book, embedded, source, notes)
     parsed = [_parse(c.description) for c in book.codes]
     origin = next((p.scheme for p in parsed if p.scheme), None)
     full_keys = max((p.keys for p in parsed if p.keys), key=len, default=list(DEFAULT_KEYS))
@@ -85,12 +98,164 @@ def draft_scheme(book: QdcBook, source: Path) -> Draft:
     doc["unit"] = unit
     doc["codes"] = codes
     doc.yaml_set_start_comment(_header(source, book, guessed, origin is not None))
+    return Draft(_dump(doc), len(codes), guessed, notes)
+
+
+def _dump(doc: CommentedMap, width: int = 100) -> str:
     out = io.StringIO()
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
+    yaml.width = width
     yaml.dump(doc, out)
-    return Draft(out.getvalue(), len(codes), guessed, list(book.notes))
+    return out.getvalue()
+
+
+def _draft_embedded(book: QdcBook, embedded: Embedded, source: Path, notes: list[str]) -> Draft:
+    """The embedded scheme, with the codes as the codebook now has them."""
+    scheme = embedded.scheme
+    keys = list(scheme.unit.keys)
+    taken = RESERVED_COLUMNS | {k.lower() for k in keys}
+    ids = {c.id for c in embedded.matches if c is not None}
+    codes = CommentedSeq()
+    guessed: list[str] = []
+    edited: list[str] = []
+    for code, match, exact in zip(book.codes, embedded.matches, embedded.exact, strict=True):
+        if match is not None and exact:
+            codes.append(
+                _exact(match.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+            )
+            continue
+        if match is not None:
+            edited.append(match.id)
+            codes.append(_edited(code, match, scheme))
+            continue
+        p = _parse(code.description)
+        code_id = _unique(p.code_id or _slug(code.name, "code"), ids, taken)
+        ids.add(code_id)
+        ours = f"{scheme.id}: "
+        sets = [name for name in _membership(book, code) if not name.startswith(ours)]
+        entry, was_guessed = _code(code, p, code_id, keys, sets)
+        guessed += [code_id] if was_guessed else []
+        codes.append(entry)
+    if edited:
+        notes.append(
+            f"edited in the QDA program, read from the codebook's text: {', '.join(edited)}"
+        )
+    if embedded.removed:
+        notes.append(f"not in the codebook any more, left out: {', '.join(embedded.removed)}")
+    doc = _exact(scheme.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    doc["codes"] = codes
+    lines = [
+        f"Scheme imported by `socmodel scheme import` from {source.name}"
+        + (f" (origin: {book.origin})" if book.origin else ""),
+        "",
+        "Exported by socmodel: the scheme was read back from the codebook exactly"
+        + ("." if not (edited or guessed) else ", except for the codes noted below."),
+    ]
+    if edited:
+        lines.append(f"Edited in the QDA program (read from their text): {', '.join(edited)}.")
+    if guessed:
+        lines.append(
+            f"Added in the QDA program (levels guessed, marked TODO): {', '.join(guessed)}."
+        )
+    doc.yaml_set_start_comment("\n".join(lines))
+    # No wrapping by the emitter (it leaves trailing spaces); exact_text folds long lines.
+    return Draft(_dump(doc, width=10_000), len(codes), guessed, notes)
+
+
+def _edited(code: QdcCode, match: Code, scheme: Scheme) -> CommentedMap:
+    """A code changed in the QDA program: the exported code, with the parts that changed
+    (name, description, sub-codes) read from the codebook as it is now."""
+    before, now = code_view(scheme, match).as_read(), view(code)
+    data = match.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    p = _parse(code.description)
+    if now.name != before.name:
+        data["label"] = code.name
+    if now.description != before.description:
+        texts = {"definition": p.definition, **{n: p.texts.get(n) for n in qdc.TEXT_PREFIXES}}
+        for name, text in texts.items():
+            data[name] = text
+        if p.level is not None:  # its structure lines are still there
+            data.update(level=p.level, range=p.range, integer=p.integer)
+            data["unit_keys"] = p.keys if p.keys and p.keys != list(scheme.unit.keys) else None
+    if now.children != before.children:
+        p.level = p.level or match.level
+        known = {value_text(v.value): v.value for v in match.values or ()}
+        data["values"] = _values(code, p, known)
+    entry: CommentedMap = _exact(
+        {k: v for k, v in data.items() if v is not None and v is not False}
+    )
+    return entry
+
+
+def _exact(data: Any) -> Any:
+    """JSON-like data as ruamel nodes that load back to the same values, and read well."""
+    if isinstance(data, dict):
+        out = CommentedMap()
+        for key, value in data.items():
+            quote = key in {"value", "version"} and isinstance(value, str)
+            out[key] = DoubleQuotedScalarString(value) if quote else _exact(value)
+        return out
+    if isinstance(data, list):
+        seq = CommentedSeq(_exact(v) for v in data)
+        short = sum(len(str(v)) + 2 for v in data) < _FLOW_WIDTH
+        if data and short and all(_flow_safe(v) for v in data):
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(data, str):
+        return exact_text(data)
+    return data
+
+
+def _flow_safe(value: Any) -> bool:
+    """Short lists of these read well as ``[a, b]`` (ruamel misquotes e.g. ``?0`` there)."""
+    if isinstance(value, str):
+        return value == "" or _FLOW_WORD.match(value) is not None
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_FLOW_WORD = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_./-]*$")
+_FLOW_WIDTH = 60
+_FOLD_WIDTH = 80
+# Characters YAML reads as line breaks, or that no block scalar may hold.
+_NOT_IN_BLOCKS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def exact_text(text: str) -> str:
+    """A string as a YAML scalar that loads back exactly: ``|`` for text with line breaks,
+    ``>-`` folded at single spaces for long lines, else plain (ruamel quotes when needed).
+
+    A folded line break reads back as one space, so folds go only where one space sits
+    between two other characters. Control characters and YAML's other line breaks (U+0085,
+    U+2028) go in double quotes, escaped; other unusual text stays plain, quoted by ruamel.
+    """
+    if _NOT_IN_BLOCKS.search(text):
+        quoted: str = DoubleQuotedScalarString(text)  # escapes what a plain scalar would lose
+        return quoted
+    if text != text.strip(" ") or text.startswith("\n"):
+        return text
+    if "\n" in text:
+        if any(line != line.rstrip(" ") for line in text.split("\n")):
+            return text
+        literal: str = LiteralScalarString(text)
+        return literal
+    if len(text) <= _FOLD_WIDTH:
+        return text
+    folds: list[int] = []
+    line_start, last = 0, -1
+    for i in range(1, len(text) - 1):
+        if text[i] != " " or text[i - 1] == " " or text[i + 1] == " ":
+            continue
+        if i - line_start > _FOLD_WIDTH and last >= line_start:
+            folds.append(last)
+            line_start = last + 1
+        last = i
+    if len(text) - line_start > _FOLD_WIDTH and last >= line_start:
+        folds.append(last)
+    folded = FoldedScalarString(text)
+    folded.fold_pos = folds
+    shown: str = folded
+    return shown
 
 
 def _header(source: Path, book: QdcBook, guessed: list[str], ours: bool) -> str:
@@ -158,7 +323,10 @@ def _code(
     return entry, guessed
 
 
-def _values(code: QdcCode, p: _Parsed) -> CommentedSeq | None:
+def _values(
+    code: QdcCode, p: _Parsed, known: dict[str, int | float | str] | None = None
+) -> CommentedSeq | None:
+    """The sub-codes as values; ``known`` gives the exported value for a ``Value:`` line."""
     leaves = list(_flatten(code.children, ""))
     if not leaves:
         if p.level in {"interval", "ratio"}:
@@ -172,7 +340,9 @@ def _values(code: QdcCode, p: _Parsed) -> CommentedSeq | None:
     seen: set[str] = set()
     for label, child in leaves:
         stated = _value_line(child.description)
-        value: Any = _typed(stated) if stated is not None else None
+        value: Any = None
+        if stated is not None:
+            value = (known or {}).get(stated, _typed(stated))
         if value is None:
             value = _unique(
                 _slug(label, "value", lead_digit=True), seen, set(DEFAULT_MISSING), "_value"

@@ -40,6 +40,7 @@ class QdcBook:
     codes: list[QdcCode]
     sets: dict[str, list[str]]  # set name -> member code guids
     notes: list[str] = field(default_factory=list)  # what was lenient about this file
+    set_texts: dict[str, str] = field(default_factory=dict)  # set name -> its Description
 
 
 def read_qdc(path: Path) -> QdcBook:
@@ -115,9 +116,13 @@ def _book(root: Element, file: str) -> QdcBook:
     if not codes:
         raise InputError(f"{file}: the codebook has no codes")
     sets: dict[str, list[str]] = {}
+    set_texts: dict[str, str] = {}
     for sets_el in (e for e in root.iter() if _local(e.tag) == "Sets"):
         for s in _children(sets_el, "Set"):
             a = _attrs(s)
+            text = "".join(t for d in _children(s, "Description") for t in d.itertext()).strip()
+            if text:
+                set_texts[a.get("name") or "unnamed set"] = text
             members = [
                 m_attrs.get("guid") or m_attrs.get("targetguid") or ""
                 for m in s
@@ -125,7 +130,7 @@ def _book(root: Element, file: str) -> QdcBook:
                 for m_attrs in [_attrs(m)]
             ]
             sets[a.get("name") or "unnamed set"] = [m for m in members if m]
-    return QdcBook(_attrs(root).get("origin"), codes, sets, notes)
+    return QdcBook(_attrs(root).get("origin"), codes, sets, notes, set_texts)
 
 
 def _code(element: Element, notes: list[str], where: str) -> QdcCode:
