@@ -145,3 +145,9 @@ settings.register_profile(
     "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped text output follows COLUMNS; tests start from the default width (100)."""
+    monkeypatch.delenv("COLUMNS", raising=False)

@@ -187,7 +187,8 @@ def test_units_csv_lists_every_disagreeing_unit(cli: Callable[..., Run], tmp_pat
         "diagnose", SCHEME, *EXPORTS, "--code", "resistance", "--units-csv", target, "-f", "json",
         exit=0,
     ).json()  # fmt: skip
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM for Excel
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     code = doc["codes"][0]
     assert len(rows) == code["units_with_disagreement"]
     first = rows[0]

@@ -15,12 +15,16 @@ import typer
 
 from socmodel_cli import __version__, cli_diagnose, cli_project, cli_versioning
 from socmodel_cli.cli_common import (
+    BomOpt,
     BootstrapChoice,
     CoderOpt,
     CodesOpt,
+    DecimalOpt,
     EncodingOpt,
     FilesArg,
     ForceOpt,
+    IgnoreColumnOpt,
+    LenientOpt,
     MinAlphaOpt,
     MinUnitsOpt,
     OutputOpt,
@@ -29,8 +33,10 @@ from socmodel_cli.cli_common import (
     SchemeArg,
     SkipInvalidOpt,
     TextOrJson,
+    coder_mapping,
     echo_warnings,
     emit,
+    format_for,
     validated_ratings,
 )
 from socmodel_cli.cli_help import Command, choices
@@ -91,6 +97,8 @@ def validate(
     ] = 1000,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
+    ignore_column: IgnoreColumnOpt = None,
+    decimal_comma: DecimalOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Check coder export files against a scheme; report every problem with its location.
@@ -101,13 +109,17 @@ def validate(
     from socmodel_cli.validation import validate_files
 
     loaded = load_scheme(scheme)
+    default, mapping = coder_mapping(coder, files)
     result = validate_files(
         loaded,
         files,
-        coder=coder,
+        coder=default,
         encoding=encoding,
         max_issues=max_issues,
         scheme_file=str(scheme),
+        coders=mapping,
+        ignore_columns=ignore_column or (),
+        decimal_comma=decimal_comma,
     )
     if output_format is TextOrJson.json:
         from socmodel_cli.report.jsonout import dumps
@@ -129,9 +141,15 @@ def reliability(
     code: CodesOpt = None,
     min_alpha: MinAlphaOpt = None,
     output_format: Annotated[
-        ReportFormat,
-        typer.Option("--format", "-f", metavar=choices(ReportFormat), help="Output format."),
-    ] = ReportFormat.text,
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=choices(ReportFormat),
+            help="Output format (default: from -o's suffix .json/.csv/.md/.txt, else text).",
+            show_default=False,
+        ),
+    ] = None,
     replicates: Annotated[
         int,
         typer.Option(
@@ -166,6 +184,10 @@ def reliability(
         bool,
         typer.Option("--details", help="Text: also list every coefficient with its interval."),
     ] = False,
+    bom: BomOpt = True,
+    lenient: LenientOpt = False,
+    ignore_column: IgnoreColumnOpt = None,
+    decimal_comma: DecimalOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
@@ -187,20 +209,37 @@ def reliability(
         from socmodel_cli.fileout import check_target
 
         check_target(output, inputs, force=force)
-    ratings, warnings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    ratings, warnings = validated_ratings(
+        scheme,
+        files,
+        coder,
+        encoding,
+        skip_invalid,
+        lenient=lenient,
+        ignore_columns=ignore_column,
+        decimal_comma=decimal_comma,
+    )
     options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value, min_units)
     result = replace(compute_reliability(ratings, options), warnings=tuple(warnings))
-    if output_format is ReportFormat.json:
+    fmt = ReportFormat(
+        format_for(
+            None if output_format is None else output_format.value,
+            output,
+            frozenset(ReportFormat),
+        )
+    )
+    if fmt is ReportFormat.json:
         from socmodel_cli.report.jsonout import dumps
         from socmodel_cli.report.reliability_dict import reliability_dict
 
         emit(dumps(reliability_dict(result)), output, inputs, force)
-    elif output_format is ReportFormat.csv:
+    elif fmt is ReportFormat.csv:
         from socmodel_cli.report.reliability_table import csv_text
 
         echo_warnings(warnings, quiet)
-        emit(csv_text(result), output, inputs, force)
-    elif output_format is ReportFormat.markdown:
+        mark = "\ufeff" if bom and output is not None else ""
+        emit(mark + csv_text(result), output, inputs, force)
+    elif fmt is ReportFormat.markdown:
         from socmodel_cli.report.reliability_table import markdown
 
         echo_warnings(warnings, quiet)

@@ -48,11 +48,37 @@ FilesArg = Annotated[
     ),
 ]
 CoderOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--coder",
+        metavar="NAME|FILE=NAME",
+        help="Coder for files without a coder column (default: each file's name); "
+        "FILE=NAME for one file (repeatable).",
+    ),
+]
+LenientOpt = Annotated[
+    bool,
+    typer.Option(
+        "--lenient",
+        help="Drop only the invalid cells and rows (each counted in the output) instead of "
+        "stopping; the result is marked as computed on partial data.",
+    ),
+]
+IgnoreColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore-column",
         metavar="NAME",
-        help="Coder for files without a coder column (default: each file's name).",
+        help="A column that is not a code (e.g. Notes); repeatable. The scheme's "
+        "ignore_columns are always skipped.",
+    ),
+]
+DecimalOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--decimal-comma/--decimal-point",
+        help="Read 2,5 as 2.5 (default: in files whose delimiter is ';').",
+        show_default=False,
     ),
 ]
 EncodingOpt = Annotated[
@@ -127,6 +153,36 @@ MinUnitsOpt = Annotated[
 ]
 
 
+_SUFFIX_FORMAT = {".json": "json", ".csv": "csv", ".md": "markdown", ".txt": "text"}
+
+
+def format_for(given: str | None, output: Path | None, allowed: frozenset[str]) -> str:
+    """The format: ``--format`` if given, else the one ``-o``'s suffix names, else text.
+
+    A ``--format`` that contradicts the file name (``-f text -o rel.csv``) is a usage error.
+    """
+    from socmodel_cli.errors import UsageError
+
+    implied = None if output is None else _SUFFIX_FORMAT.get(output.suffix.lower())
+    implied = implied if implied in allowed else None
+    if given is not None and implied is not None and given != implied:
+        raise UsageError(
+            f"--format {given} contradicts the output file name {output} ({implied}); "
+            "change one of them"
+        )
+    return given or implied or "text"
+
+
+BomOpt = Annotated[
+    bool,
+    typer.Option(
+        "--bom/--no-bom",
+        help="CSV files written with -o start with a UTF-8 byte-order mark, so Excel on Windows "
+        "reads accents (default); --no-bom omits it.",
+    ),
+]
+
+
 def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -136,32 +192,97 @@ def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> Non
     write_atomic(output, text, inputs=inputs, force=force)
 
 
+# Errors about single cells or rows: --lenient drops just those ratings and goes on.
+# Anything else (a file that cannot be read, keys that almost match) still stops the run.
+LENIENT_KINDS = frozenset(
+    {
+        "unknown-value", "not-a-number", "not-finite", "not-integer", "out-of-range",
+        "conflicting-ratings", "missing-unit-key", "missing-coder", "ragged-row",
+        "unknown-code", "unknown-column", "formula-without-value", "date-cell",
+    }
+)  # fmt: skip
+
+
+def coder_mapping(values: list[str] | None, files: list[Path]) -> tuple[str | None, dict[str, str]]:
+    """``--coder NAME`` (files without a coder column) and ``--coder FILE=NAME`` (one file)."""
+    from socmodel_cli.errors import UsageError
+
+    default: str | None = None
+    mapping: dict[str, str] = {}
+    by_name = {p.name: str(p) for p in files}
+    given = {str(p) for p in files}
+    for value in values or []:
+        left, sep, right = value.rpartition("=")
+        if not sep:
+            if default is not None:
+                raise UsageError(
+                    f"--coder {value!r}: a default coder was already given ({default!r}); "
+                    "name each file's coder as FILE=NAME"
+                )
+            default = value
+            continue
+        target = left if left in given else by_name.get(left)
+        if target is None or not right:
+            raise UsageError(
+                f"--coder {value!r}: expected FILE=NAME with FILE one of the files given "
+                f"({', '.join(sorted(by_name))})"
+            )
+        mapping[target] = right
+    return default, mapping
+
+
 def validated_ratings(
-    scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
+    scheme: Path,
+    files: list[Path],
+    coder: list[str] | str | None,
+    encoding: str | None,
+    skip_invalid: bool,
+    *,
+    lenient: bool = False,
+    ignore_columns: list[str] | None = None,
+    decimal_comma: bool | None = None,
 ) -> tuple[Ratings, list[Problem]]:
     """Validate before computing; invalid files stop the run (exit 2) unless skipped.
 
     Returns the ratings and the validation warnings, which the computing commands pass on:
     a warning about the data (keys that barely pair, an unversioned old export) must reach
-    the person reading the coefficients.
+    the person reading the coefficients. With ``lenient``, errors about single cells or rows
+    (``LENIENT_KINDS``) drop only those ratings; each dropped group becomes a
+    ``dropped-ratings`` warning (file, code, kind, count), so nothing is hidden.
     """
     from socmodel_cli.errors import InputError
     from socmodel_cli.scheme import load_scheme
     from socmodel_cli.validation import validate_files
 
     loaded = load_scheme(scheme)
+    default, mapping = coder_mapping([coder] if isinstance(coder, str) else coder, files)
     checked = validate_files(
-        loaded, files, coder=coder, encoding=encoding, max_issues=0, scheme_file=str(scheme)
+        loaded,
+        files,
+        coder=default,
+        encoding=encoding,
+        max_issues=0,
+        scheme_file=str(scheme),
+        coders=mapping,
+        ignore_columns=ignore_columns or (),
+        decimal_comma=decimal_comma,
     )
     warnings = [p for p in checked.problems if not p.is_error]
     if not checked.errors:
         return checked.ratings, warnings
     errors = [p for p in checked.problems if p.is_error]
+    if lenient and all(p.kind in LENIENT_KINDS for p in errors):
+        return checked.ratings, [*warnings, *dropped_warnings(errors)]
     bad = checked.invalid_files()
     if not skip_invalid:
+        hint = (
+            "; --lenient drops only the invalid cells"
+            if any(p.kind in LENIENT_KINDS for p in errors)
+            else ""
+        )
         raise InputError(
             f"{checked.errors} error(s) in {len(bad) or 'the'} coder file(s); fix them (see `socmodel validate`) "
-            "or pass --skip-invalid to leave those files out",
+            f"or pass --skip-invalid to leave those files out{hint}",
             errors[:50],
         )
     for i in bad:
@@ -174,8 +295,29 @@ def validated_ratings(
     return checked.ratings.without_files(bad), warnings
 
 
+def dropped_warnings(errors: list[Problem]) -> list[Problem]:
+    """One ``dropped-ratings`` warning per file, code and kind of the errors --lenient skipped."""
+    from collections import Counter
+
+    from socmodel_cli.problems import warning
+
+    groups = Counter((p.file, p.code, p.kind) for p in errors)
+    return [
+        warning(
+            "dropped-ratings",
+            f"--lenient: {n} rating(s){f' of {code}' if code else ''} left out ({kind}); "
+            "the numbers rest on partial data",
+            file=file,
+            code=code,
+        )
+        for (file, code, kind), n in sorted(groups.items(), key=lambda g: tuple(map(str, g[0])))
+    ]
+
+
 # Warnings that can change how a coefficient must be read: shown in full beside the numbers.
-_SHOWN_IN_FULL = frozenset({"few-shared-units", "unversioned-export", "older-minor-version"})
+_SHOWN_IN_FULL = frozenset(
+    {"few-shared-units", "unversioned-export", "older-minor-version", "dropped-ratings"}
+)
 
 
 def echo_warnings(warnings: list[Problem], quiet: bool) -> None:

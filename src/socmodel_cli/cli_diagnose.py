@@ -13,11 +13,15 @@ from typing import Annotated
 import typer
 
 from socmodel_cli.cli_common import (
+    BomOpt,
     CoderOpt,
     CodesOpt,
+    DecimalOpt,
     EncodingOpt,
     FilesArg,
     ForceOpt,
+    IgnoreColumnOpt,
+    LenientOpt,
     MinAlphaOpt,
     MinUnitsOpt,
     QuietOpt,
@@ -54,6 +58,10 @@ def diagnose(
     ] = None,
     min_alpha: MinAlphaOpt = None,
     min_units: MinUnitsOpt = None,
+    bom: BomOpt = True,
+    lenient: LenientOpt = False,
+    ignore_column: IgnoreColumnOpt = None,
+    decimal_comma: DecimalOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
@@ -76,7 +84,16 @@ def diagnose(
 
         # Refuse before the work: an input, a folder, or an existing file without --force.
         check_target(units_csv, inputs, force=force)
-    ratings, warnings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    ratings, warnings = validated_ratings(
+        scheme,
+        files,
+        coder,
+        encoding,
+        skip_invalid,
+        lenient=lenient,
+        ignore_columns=ignore_column,
+        decimal_comma=decimal_comma,
+    )
     options = DiagnoseOptions(
         codes=tuple(code or ()), min_alpha=min_alpha, top=top, min_units=min_units
     )
@@ -85,7 +102,8 @@ def diagnose(
         from socmodel_cli.fileout import write_atomic
         from socmodel_cli.report.diagnostics_csv import units_csv as csv_text
 
-        write_atomic(units_csv, csv_text(result), inputs=inputs, force=force)
+        mark = "\ufeff" if bom else ""
+        write_atomic(units_csv, mark + csv_text(result), inputs=inputs, force=force)
     if output_format is TextOrJson.json:
         from socmodel_cli.report.diagnostics_dict import diagnosis_dict
         from socmodel_cli.report.jsonout import dumps

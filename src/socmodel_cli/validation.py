@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -38,6 +38,7 @@ class FileInfo:
     layout: str | None = None  # "long" or "wide"
     coder: str | None = None  # the file-level coder when there is no coder column
     coder_source: str | None = None  # "column", "option" or "file name"
+    decimal: str | None = None  # "." or "," (decimal commas read as numbers)
     rows: int = 0
     ratings: int = 0
     scheme_id: str | None = None
@@ -103,16 +104,32 @@ def validate_files(
     encoding: str | None = None,
     max_issues: int = 1000,
     scheme_file: str | None = None,
+    coders: Mapping[str, str] | None = None,
+    ignore_columns: Sequence[str] = (),
+    decimal_comma: bool | None = None,
 ) -> ValidationResult:
     """Read and check every file; raises :class:`InputError` only for unopenable files.
 
     ``scheme_file`` (the scheme's path, if it came from one) goes into the commands that
-    messages suggest.
+    messages suggest. ``coders`` maps a file (as given) to its coder, for files without a
+    coder column whose names are not the coders'; ``coder`` is the default for the others.
+    ``ignore_columns`` adds to the scheme's list of non-code columns. ``decimal_comma``:
+    read ``2,5`` as 2.5 (``None``: in files whose delimiter is ``;``).
     """
     sink = ProblemSink(max_issues)
     builder = RatingsBuilder(scheme)
     recoded = recoded_hints(scheme)
-    readers = {c.id: CodeReader(c, scheme.missing_set, recoded.get(c.id, {})) for c in scheme.codes}
+    reader_sets: dict[bool, dict[str, CodeReader]] = {}
+
+    def readers_for(comma: bool) -> dict[str, CodeReader]:
+        if comma not in reader_sets:
+            reader_sets[comma] = {
+                c.id: CodeReader(c, scheme.missing_set, recoded.get(c.id, {}), decimal_comma=comma)
+                for c in scheme.codes
+            }
+        return reader_sets[comma]
+
+    ignored = frozenset(base_key(c).lower() for c in [*scheme.ignore_columns, *ignore_columns])
     infos: list[FileInfo] = []
     for path in paths:
         info = FileInfo(str(path))
@@ -121,7 +138,12 @@ def validate_files(
         before = (sink.errors, sink.warnings)
         try:
             table = restored(open_table(path, encoding))
-            _read_table(table, info, file_no, scheme, builder, readers, sink, coder)
+            comma = decimal_comma if decimal_comma is not None else table.delimiter == ";"
+            info.decimal = "," if comma else "."
+            file_coder = (coders or {}).get(str(path), coder)
+            _read_table(
+                table, info, file_no, scheme, builder, readers_for(comma), sink, file_coder, ignored
+            )
             if info.layout is not None and info.scheme_version is None:
                 sink.extend(unversioned_export(scheme, info.path, scheme_file))
         except TableProblem as exc:
@@ -162,7 +184,9 @@ class _Columns:
     codes: dict[int, str]  # wide layout: column -> code id
 
 
-def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
+def _header(
+    table: Table, scheme: Scheme, sink: ProblemSink, ignored: frozenset[str] = frozenset()
+) -> _Columns | None:
     file = table.path
     names = [base_key(h.lstrip("\ufeff")).lower() for h in table.header]
     position: dict[str, int] = {}
@@ -173,7 +197,13 @@ def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
             sink.add(
                 error(
                     "empty-column-name",
-                    "a column has no name; every column needs a header",
+                    "a column has no name; every column needs a header"
+                    + (
+                        " (a first column without a name is usually row numbers: R's write.csv "
+                        "writes them unless row.names = FALSE; pandas' to_csv unless index=False)"
+                        if i == 0
+                        else ""
+                    ),
                     **where,
                 )
             )
@@ -206,7 +236,7 @@ def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
     long = "code" in position and "value" in position
     codes: dict[int, str] = {}
     code_ids = {c.id.lower(): c.id for c in scheme.codes}
-    known = set(keys) | set(RESERVED)
+    known = set(keys) | set(RESERVED) | ignored
     for name, i in position.items():
         if name in known:
             continue
@@ -268,9 +298,10 @@ def _read_table(
     readers: dict[str, CodeReader],
     sink: ProblemSink,
     coder_option: str | None,
+    ignored: frozenset[str] = frozenset(),
 ) -> None:
     info.format, info.encoding, info.delimiter = table.format, table.encoding, table.delimiter
-    cols = _header(table, scheme, sink)
+    cols = _header(table, scheme, sink, ignored)
     if cols is None:
         for _ in table.rows:  # still drain the iterator so the file closes
             pass

@@ -48,9 +48,15 @@ class CodeReader:
     """Turns raw cells into stored values for one code, caching repeated cells."""
 
     def __init__(
-        self, code: Code, missing: frozenset[str], hints: dict[str, str] | None = None
+        self,
+        code: Code,
+        missing: frozenset[str],
+        hints: dict[str, str] | None = None,
+        *,
+        decimal_comma: bool = False,
     ) -> None:
         self.code = code
+        self.decimal_comma = decimal_comma  # "2,5" is 2.5 (European Excel, `;` files)
         self.missing = missing
         self.hints = hints or {}  # value text -> why it is unknown (a migration recoded it)
         # A numeric missing token (-9) also matches the number written otherwise (-9.0).
@@ -85,6 +91,8 @@ class CodeReader:
     def _read(self, text: str) -> float | CellError | None:
         if not text.isascii():
             text = unicodedata.normalize("NFC", text)
+        if self.decimal_comma and _DECIMAL_COMMA.fullmatch(text):
+            text = text.replace(",", ".")
         if text in self.missing:
             return None
         if self._missing_numbers:

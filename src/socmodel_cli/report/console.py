@@ -11,6 +11,15 @@ from rich.markup import escape
 from socmodel_cli.problems import printable
 
 
+def _piped_width() -> int:
+    """The width for output that is not a terminal: ``COLUMNS`` when set, else 100."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return 100
+    return columns if 20 <= columns <= 1000 else 100
+
+
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
@@ -18,7 +27,7 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
         file=stream,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
         force_terminal=False if not tty else None,
-        width=width or (None if tty else 100),
+        width=width or (None if tty else _piped_width()),
         highlight=False,
         soft_wrap=False,
         emoji=False,

@@ -18,6 +18,7 @@ def file_dict(f: FileInfo) -> dict[str, Any]:
         "layout": f.layout,
         "coder": f.coder,
         "coder_source": f.coder_source,
+        "decimal": f.decimal,
         "rows": f.rows,
         "ratings": f.ratings,
         "scheme_id": f.scheme_id,

@@ -280,6 +280,11 @@ class Scheme(_Model):
         "number (e.g. -9) also matches the same number written otherwise (-9.0).",
     )
     codes: Annotated[list[Code], Field(min_length=1)]
+    ignore_columns: list[str] = Field(
+        default_factory=list,
+        description="Columns coder files may carry that are not codes (e.g. Notes, Comments); "
+        "they are skipped without a problem. Compared without case.",
+    )
     reliability: Reliability = Field(default_factory=Reliability)
     migrations: list[Migration] = Field(default_factory=list)
 
