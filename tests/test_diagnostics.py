@@ -213,7 +213,7 @@ def test_units_csv_lists_every_disagreeing_unit(cli: Callable[..., Run], tmp_pat
         "--force",
         exit=0,
     )
-    assert {r["code"] for r in csv.DictReader(io.StringIO(target.read_text("utf-8")))} == {
+    assert {r["code"] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))} == {
         "concordance"
     }
 
