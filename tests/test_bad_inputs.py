@@ -194,7 +194,7 @@ CATALOGUE = [
     ),
     Entry("xlsx-zip-bomb", _zip_bomb, 1, "xlsx-too-large"),
     Entry("xlsx-renamed-csv", _csv(HEADER + ROW, "sheet.xlsx"), 2, "rename it to .csv"),
-    Entry("xlsx-truncated", _truncated_xlsx, 1, "broken-xlsx"),
+    Entry("xlsx-truncated", _truncated_xlsx, 1, "corrupt-file"),
     Entry("file-directory", _directory, 2, "is a directory"),
     Entry("file-fifo", _fifo, 2, "not a regular file"),
     Entry("file-missing", _missing, 2, "no such file"),

@@ -26,6 +26,7 @@ from socmodel_cli.cli_common import (
     QuietOpt,
     ReportFormat,
     SchemeArg,
+    SheetOpt,
     SkipInvalidOpt,
     TextOrJson,
     emit,
@@ -82,6 +83,7 @@ def validate(
     ] = 1000,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Check coder export files against a scheme; report every problem with its location.
@@ -92,7 +94,9 @@ def validate(
     from socmodel_cli.validation import validate_files
 
     loaded = load_scheme(scheme)
-    result = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=max_issues)
+    result = validate_files(
+        loaded, files, coder=coder, encoding=encoding, max_issues=max_issues, sheet=sheet
+    )
     if output_format is TextOrJson.json:
         from socmodel_cli.report.jsonout import dumps
         from socmodel_cli.report.validation_dict import validation_dict
@@ -137,6 +141,7 @@ def reliability(
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
@@ -151,7 +156,7 @@ def reliability(
         from socmodel_cli.fileout import check_target
 
         check_target(output, [scheme, *files], force=force)
-    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid, sheet)
     options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value)
     result = compute_reliability(ratings, options)
     if output_format is ReportFormat.json:

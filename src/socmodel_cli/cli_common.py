@@ -43,6 +43,14 @@ EncodingOpt = Annotated[
         "--encoding", help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured)."
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME|N",
+        help="Worksheet of xlsx files, by name or tab number (default: the visible active one).",
+    ),
+]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Only the verdict line (text output).")
 ]
@@ -92,7 +100,12 @@ def emit(text: str, output: Path | None, inputs: list[Path], force: bool) -> Non
 
 
 def validated_ratings(
-    scheme: Path, files: list[Path], coder: str | None, encoding: str | None, skip_invalid: bool
+    scheme: Path,
+    files: list[Path],
+    coder: str | None,
+    encoding: str | None,
+    skip_invalid: bool,
+    sheet: str | None = None,
 ) -> Ratings:
     """Validate before computing; invalid files stop the run (exit 2) unless skipped."""
     from socmodel_cli.errors import InputError
@@ -100,7 +113,9 @@ def validated_ratings(
     from socmodel_cli.validation import validate_files
 
     loaded = load_scheme(scheme)
-    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
+    checked = validate_files(
+        loaded, files, coder=coder, encoding=encoding, max_issues=0, sheet=sheet
+    )
     if not checked.errors:
         return checked.ratings
     errors = [p for p in checked.problems if p.is_error]

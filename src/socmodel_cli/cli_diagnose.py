@@ -21,6 +21,7 @@ from socmodel_cli.cli_common import (
     MinAlphaOpt,
     QuietOpt,
     SchemeArg,
+    SheetOpt,
     SkipInvalidOpt,
     TextOrJson,
     validated_ratings,
@@ -49,6 +50,7 @@ def diagnose(
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -65,7 +67,7 @@ def diagnose(
 
         # Refuse before the work: an input, a folder, or an existing file without --force.
         check_target(units_csv, inputs, force=force)
-    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
+    ratings = validated_ratings(scheme, files, coder, encoding, skip_invalid, sheet)
     result = compute_diagnosis(
         ratings, DiagnoseOptions(codes=tuple(code or ()), min_alpha=min_alpha, top=top)
     )

@@ -213,6 +213,7 @@ def reliability(
     bootstrap: BootstrapMethod = "units",
     coder: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
 ) -> ReliabilityResult:
     """The notebook entry point: load, validate and compute in one call.
 
@@ -222,7 +223,9 @@ def reliability(
     from socmodel_cli.validation import validate_files
 
     loaded = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
-    checked = validate_files(loaded, files, coder=coder, encoding=encoding, max_issues=0)
+    checked = validate_files(
+        loaded, files, coder=coder, encoding=encoding, max_issues=0, sheet=sheet
+    )
     if checked.errors:
         raise InputError(
             f"{checked.errors} error(s) in the coder files; fix them or validate first",

@@ -40,6 +40,7 @@ class FileInfo:
     scheme_version: str | None = None
     errors: int = 0
     warnings: int = 0
+    sheet: str | None = None  # the worksheet read (xlsx)
 
 
 class ProblemSink:
@@ -98,20 +99,27 @@ def validate_files(
     coder: str | None = None,
     encoding: str | None = None,
     max_issues: int = 1000,
+    sheet: str | None = None,
 ) -> ValidationResult:
-    """Read and check every file; raises :class:`InputError` only for unopenable files."""
+    """Read and check every file; raises :class:`InputError` only for unopenable files.
+
+    ``sheet`` picks the worksheet of xlsx files (name or 1-based tab number).
+    """
     sink = ProblemSink(max_issues)
     builder = RatingsBuilder(scheme)
     readers = {c.id: CodeReader(c, scheme.missing_set) for c in scheme.codes}
     infos: list[FileInfo] = []
+    tables: dict[str, Table] = {}
     for path in paths:
         info = FileInfo(str(path))
         infos.append(info)
         file_no = builder.add_file(info.path)
         before = (sink.errors, sink.warnings)
         try:
-            table = open_table(path, encoding)
+            table = open_table(path, encoding, sheet=sheet)
+            info.sheet, tables[info.path] = table.sheet, table
             _read_table(table, info, file_no, scheme, builder, readers, sink, coder)
+            sink.extend(table.problems)
         except TableProblem as exc:
             sink.add(exc.problem)
         finally:
@@ -124,7 +132,8 @@ def validate_files(
     for info in infos:
         info.errors = sink.by_file[(info.path, Severity.ERROR)]
         info.warnings = sink.by_file[(info.path, Severity.WARNING)]
-    problems = sorted(sink.kept, key=Problem.sort_key)
+    located = (tables[p.file].locate(p) if p.file in tables else p for p in sink.kept)
+    problems = sorted(located, key=Problem.sort_key)
     return ValidationResult(
         scheme=scheme,
         files=infos,
@@ -183,7 +192,7 @@ def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
             error(
                 "missing-key-column",
                 f"no column for unit key(s) {', '.join(missing)}; expected the key columns "
-                f"{', '.join(keys)} (found: {', '.join(n for n in names if n)})",
+                f"{', '.join(keys)} (found: {', '.join(n for n in names if n)}){table.sheets_note}",
                 file=file,
                 line=table.header_line,
                 column=1,
@@ -226,7 +235,7 @@ def _header(table: Table, scheme: Scheme, sink: ProblemSink) -> _Columns | None:
         sink.add(
             error(
                 "no-code-columns",
-                f"no column names a code of scheme {scheme.id!r}{hint}; expected one of: {', '.join(sorted(code_ids))}",
+                f"no column names a code of scheme {scheme.id!r}{hint}; expected one of: {', '.join(sorted(code_ids))}{table.sheets_note}",
                 file=file,
                 line=table.header_line,
                 column=1,

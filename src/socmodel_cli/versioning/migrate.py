@@ -97,6 +97,8 @@ def _plan_file(
         raise InputError(
             f"{path}: cannot be read, so it cannot be migrated", [exc.problem]
         ) from None
+    if table.problems:  # cells that would be copied wrongly (formulas without values, dates)
+        raise InputError(f"{path}: cells cannot be read as typed", table.problems)
     header = [h.strip().lstrip("\ufeff").strip() for h in table.header]
     lowered = [h.lower() for h in header]
     stated = _stated(path, lowered, rows, "scheme_id")
