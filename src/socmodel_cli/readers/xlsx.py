@@ -256,11 +256,11 @@ def _date_cell(
 ) -> Problem:
     shown, what = _moment(value)
     serial = _serial(value, book.date1904)
-    number = f": the cell holds the number {number_text(serial)}" if serial is not None else ""
+    number = f" (the cell holds {number_text(serial)})" if serial is not None else ""
     return error(
         "date-cell",
-        f"looks like {what} ({shown}){number} in a date or time format; format the column as"
-        " a number (or text) in Excel and type the value again if needed",
+        f"looks like {what} ({shown}): the column was formatted as a date or time in Excel{number};"
+        " format it as a number (Format Cells > Number) and check the value",
         file=file,
         line=line,
         column=column,
