@@ -14,16 +14,16 @@ import datetime as dt
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from socmodel_cli.a1 import cell_name
 from socmodel_cli.errors import InputError
-from socmodel_cli.problems import Problem, error
+from socmodel_cli.problems import Problem, Where, error
 from socmodel_cli.readers.table import Table, TableProblem
 from socmodel_cli.readers.xlsx_book import (
     ZIP_ERRORS,
-    Book,
     SheetEntry,
     choose_sheet,
     corrupt,
@@ -64,7 +64,8 @@ def _check_container(path: Path, zf: zipfile.ZipFile) -> None:
 
 def number_text(value: float) -> str:
     """A number as Excel shows it at full precision (15 significant digits): 2.0 -> '2'."""
-    return format(value, ".15g")
+    text = format(value, ".15g")
+    return "0" if text == "-0" else text
 
 
 def cell_text(value: object) -> str:
@@ -104,17 +105,34 @@ def open_xlsx(path: Path, sheet: str | None = None) -> Table:
             scan = scan_sheet(zf, chosen.part)
         except ZIP_ERRORS as exc:
             raise corrupt(file, f"a damaged part: {exc}", chosen.part) from None
-    if scan.area > MAX_CELLS:
-        raise TableProblem(_too_large(file, chosen, show, scan))
-    grid = _grid(path, chosen)
     note = (
         f"; sheet {chosen.name!r} was read, of {book.describe()}: choose another with --sheet NAME|N"
         if len(book.sheets) > 1
         else ""
     )
-    table = _table(file, grid, chosen, show, note, book)
-    table.problems.extend(_findings(file, chosen.name, show, scan))
+    where = _Where(file, chosen.name, show, note, book.date1904, scan.booleans)
+    if scan.area > MAX_CELLS:
+        raise TableProblem(_too_large(where, scan))
+    table = _table(where, _grid(path, chosen))
+    table.problems.extend(_findings(where, scan))
     return table
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The sheet being read, and what its cells' problems need to say."""
+
+    file: str
+    sheet: str
+    show: bool  # name the sheet in locations (it is not the first visible one)
+    note: str  # which sheets the workbook has, for problems about the header
+    date1904: bool
+    booleans: bool  # the sheet has TRUE/FALSE cells
+
+    def error(self, kind: str, message: str, **where: Unpack[Where]) -> Problem:
+        """A problem in this sheet (``where`` gives the cell and what it involves)."""
+        found = error(kind, message, **where)
+        return replace(found, file=self.file, sheet=self.sheet, show_sheet=self.show)
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, file: str) -> None:
@@ -135,18 +153,15 @@ def _check_shared_strings(zf: zipfile.ZipFile, file: str) -> None:
         )
 
 
-def _too_large(file: str, chosen: SheetEntry, show: bool, scan: SheetScan) -> Problem:
+def _too_large(where: _Where, scan: SheetScan) -> Problem:
     far = cell_name(scan.rows, scan.columns)
-    return error(
+    return where.error(
         "xlsx-too-large",
         f"the sheet's data reaches {far}: {scan.area:,} cells to read, over the limit of"
         f" {MAX_CELLS:,}; delete what lies beyond your data (Ctrl+End in Excel goes there)"
         " or export the sheet as CSV",
-        file=file,
         line=scan.rows,
         column=scan.columns,
-        sheet=chosen.name,
-        show_sheet=show,
     )
 
 
@@ -170,15 +185,14 @@ def _grid(path: Path, chosen: SheetEntry) -> Any:
         raise corrupt(file, f"the sheet cannot be read: {exc}", chosen.part) from None
 
 
-def _table(file: str, grid: Any, chosen: SheetEntry, show: bool, note: str, book: Book) -> Table:
+def _table(where: _Where, grid: Any) -> Table:
     start: tuple[int, int] | None = grid.start
     end: tuple[int, int] | None = grid.end
     if start is None or end is None:
         raise TableProblem(
-            error(
+            where.error(
                 "empty-file",
-                f"the sheet {chosen.name!r} is empty; expected a header row{note}",
-                file=file,
+                f"the sheet {where.sheet!r} is empty; expected a header row{where.note}",
             )
         )
     it: Iterator[list[Any]] = iter(grid.iter_rows())
@@ -194,18 +208,18 @@ def _table(file: str, grid: Any, chosen: SheetEntry, show: bool, note: str, book
     while header and header[-1] == "":
         header.pop()  # Excel pads rows to the widest used column
     table = Table(
-        file,
+        where.file,
         "xlsx",
         None,
         None,
         header,
         iter(()),
         header_line=line,
-        sheet=chosen.name,
-        show_sheet=show,
-        sheets_note=note,
+        sheet=where.sheet,
+        show_sheet=where.show,
+        sheets_note=where.note,
     )
-    table.rows = _rows(it, line, len(header), pad, table.problems.append, book, file, chosen, show)
+    table.rows = _rows(it, line, len(header), pad, table.problems.append, where)
     return table
 
 
@@ -215,58 +229,77 @@ def _rows(
     width: int,
     pad: int,
     report: Callable[[Problem], None],
-    book: Book,
-    file: str,
-    chosen: SheetEntry,
-    show: bool,
+    where: _Where,
 ) -> Iterator[tuple[int, list[str]]]:
     moments: list[object] = []
-    seen = moments.append
+    texts = _CellTexts(moments.append)
+    text = texts.__getitem__ if not where.booleans else texts.text
     padding = [""] * pad
-
-    def text(v: object) -> str:
-        cls = v.__class__
-        if cls is float:
-            return format(v, ".15g")
-        if cls is bool:
-            return "TRUE" if v else "FALSE"
-        if cls is int:
-            return str(v)
-        seen(v)  # a date, time or duration: reported below, never passed on as text
-        return ""
-
     for values in it:
         line += 1
-        cells = [v if v.__class__ is str else text(v) for v in values]
+        cells = list(map(text, values))
         if moments:
             for i, v in enumerate(values):
                 if isinstance(v, MOMENTS):
-                    report(_date_cell(v, line, pad + i + 1, book, file, chosen.name, show))
+                    report(_date_cell(v, line, pad + i + 1, where))
             moments.clear()
         if pad:
             cells = padding + cells
         while len(cells) > width and cells[-1] == "":
             cells.pop()
-        if any(cells):  # formatting-only rows Excel keeps at the end of a sheet are skipped
+        if cells and (cells[0] or any(cells)):  # rows Excel keeps for formatting are skipped
             yield line, cells
 
 
-def _date_cell(
-    value: object, line: int, column: int, book: Book, file: str, sheet: str, show: bool
-) -> Problem:
+class _CellTexts(dict[object, str]):
+    """Each cell value's text, made once: values and keys repeat, and one shared string per
+    value keeps its hash for the lookups validation makes. Dates, times and durations are
+    handed to ``moment`` (to be reported) and read as empty, never kept.
+
+    As a dict it cannot tell TRUE from 1 (they are equal keys): with TRUE/FALSE cells in the
+    sheet, :meth:`text` is used instead.
+    """
+
+    def __init__(self, moment: Callable[[object], None]) -> None:
+        super().__init__()
+        self.moment = moment
+
+    def __missing__(self, value: object) -> str:
+        if isinstance(value, MOMENTS):
+            self.moment(value)
+            return ""
+        if len(self) >= 65536:
+            self.clear()  # bounded, whatever the sheet
+        text = self[value] = _text(value)
+        return text
+
+    def text(self, value: object) -> str:
+        if value.__class__ is bool:
+            return "TRUE" if value else "FALSE"
+        return self[value]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return number_text(value)
+    return str(value)
+
+
+def _date_cell(value: object, line: int, column: int, where: _Where) -> Problem:
     shown, what = _moment(value)
-    serial = _serial(value, book.date1904)
+    serial = _serial(value, where.date1904)
     number = f" (the cell holds {number_text(serial)})" if serial is not None else ""
-    return error(
+    return where.error(
         "date-cell",
         f"looks like {what} ({shown}): the column was formatted as a date or time in Excel{number};"
         " format it as a number (Format Cells > Number) and check the value",
-        file=file,
         line=line,
         column=column,
         value=shown,
-        sheet=sheet,
-        show_sheet=show,
     )
 
 
@@ -305,9 +338,8 @@ def _serial(value: object, date1904: bool) -> float | None:
     return days - 1 if moment < dt.datetime(1900, 3, 1) else days
 
 
-def _findings(file: str, sheet: str, show: bool, scan: SheetScan) -> list[Problem]:
+def _findings(where: _Where, scan: SheetScan) -> list[Problem]:
     found = []
-    listed = Counter(f.kind for f in scan.findings)
     for f in scan.findings:
         if f.kind == "formula-without-value":
             formula = f"={f.text}" if f.text else "(a shared formula)"
@@ -322,26 +354,11 @@ def _findings(file: str, sheet: str, show: bool, scan: SheetScan) -> list[Proble
                 f"the cell shows the Excel error {f.text}: correct its formula or type the value"
             )
         found.append(
-            error(
-                f.kind,
-                message,
-                file=file,
-                line=f.row,
-                column=f.column,
-                value=f.text or None,
-                sheet=sheet,
-                show_sheet=show,
-            )
+            where.error(f.kind, message, line=f.row, column=f.column, value=f.text or None)
         )
+    listed = Counter(f.kind for f in scan.findings)
     for kind, count in scan.counts.items():
         if count > listed[kind]:
-            found.append(
-                error(
-                    kind,
-                    f"{count:,} such cells in all; the first {listed[kind]:,} are listed",
-                    file=file,
-                    sheet=sheet,
-                    show_sheet=show,
-                )
-            )
+            message = f"{count:,} such cells in all; the first {listed[kind]:,} are listed"
+            found.append(where.error(kind, message))
     return found

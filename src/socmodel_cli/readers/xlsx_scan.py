@@ -23,7 +23,7 @@ from xml.sax.saxutils import unescape
 
 from socmodel_cli.a1 import column_number
 
-CHUNK = 4 * 1024 * 1024
+CHUNK = 16 * 1024 * 1024
 MAX_CELLS = 10_000_000  # of the used range: the reader's grid takes 32 bytes a cell (320 MB)
 MAX_SHARED_STRINGS = 2_000_000
 MAX_SHARED_BYTES = 256 * 1024 * 1024
@@ -61,6 +61,7 @@ class SheetScan:
     rows: int  # the last row holding a value (an upper bound unless ``exact``)
     columns: int  # the last column holding a value (likewise)
     exact: bool = False
+    booleans: bool = False  # TRUE/FALSE cells (``t="b"``) are present
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # every finding, listed or not
 
@@ -101,12 +102,19 @@ def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
                 yield tail
             return
         buf = tail + block
-        cut = max(buf.rfind(mark) for mark in _CUT)
+        cut = _last_start(buf)
         if cut <= 0:
             tail = buf  # one cell larger than a chunk: read on
             continue
         yield buf[:cut]
         tail = buf[cut:]
+
+
+def _last_start(buf: bytes) -> int:
+    """Where the last cell or row of ``buf`` starts (-1: none); looks near the end first."""
+    window = max(0, len(buf) - 65536)
+    cut = max(buf.rfind(mark, window) for mark in _CUT)
+    return cut if cut >= 0 or window == 0 else max(buf.rfind(mark) for mark in _CUT)
 
 
 def _by_reference(chunks: Iterator[bytes], *, exact: bool) -> SheetScan | None:
@@ -142,7 +150,9 @@ def _by_reference(chunks: Iterator[bytes], *, exact: bool) -> SheetScan | None:
 
 
 def _cells_of_note(scan: SheetScan, chunk: bytes) -> None:
-    """Formulas without a saved value and error values (``t="e"``), when the chunk has any."""
+    """Formulas without a saved value and error values (``t="e"``), when the chunk has any;
+    and whether it holds TRUE/FALSE cells."""
+    scan.booleans = scan.booleans or b't="b"' in chunk
     if b"<f" in chunk:
         for m in _NO_VALUE.finditer(chunk):
             _formula(scan, m.group(1), m.group(2) or b"", m.group(3) is not None)
@@ -199,6 +209,7 @@ def _by_token(chunks: Iterator[bytes]) -> SheetScan:
                 cell_row = int(ref.group(2)) if ref and ref.group(2) else row
                 found = _TYPE.search(attrs)
                 kind = found.group(1) if found else None
+                scan.booleans = scan.booleans or kind == b"b"
                 in_cell = not self_closing
                 has_value = v_element = False
                 formula = None
