@@ -19,7 +19,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
-from xml.sax.saxutils import unescape
 
 from socmodel_cli.a1 import column_number
 
@@ -72,8 +71,18 @@ class SheetScan:
     def add(self, kind: str, row: int, column: int, text: bytes) -> None:
         seen = self.counts[kind] = self.counts.get(kind, 0) + 1
         if seen <= MAX_LISTED:
-            decoded = unescape(text.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
-            self.findings.append(Finding(kind, row, column, decoded.strip()))
+            self.findings.append(Finding(kind, row, column, _unescape(text).strip()))
+
+
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
+
+
+def _unescape(text: bytes) -> str:
+    """XML text as the user typed it (the five predefined entities; ``&amp;`` last)."""
+    decoded = text.decode("utf-8", "replace")
+    for entity, char in _ENTITIES:
+        decoded = decoded.replace(entity, char)
+    return decoded
 
 
 def scan_sheet(zf: zipfile.ZipFile, member: str) -> SheetScan:
