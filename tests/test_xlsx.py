@@ -484,3 +484,24 @@ def test_cell_and_sheet_names() -> None:
     assert sheet_prefix("Codes") == "Codes!"
     assert sheet_prefix("Maria's codes") == "'Maria''s codes'!"
     assert sheet_prefix("AB12") == "'AB12'!"  # would read as a cell
+
+
+@pytest.mark.parametrize("prefix", [b"", b"x:"])
+def test_chunks_cut_before_a_tag_and_lose_nothing(
+    prefix: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr(xlsx_scan, "CHUNK", 1000)
+    p = prefix
+    rows = b"".join(
+        b'<%srow r="%d"><%sc r="A%d"><%sf>B%d+1</%sf></%sc></%srow>' % (p, i, p, i, p, i, p, p, p)
+        for i in range(1, 3000)
+    )
+    data = b"<%ssheetData>%s</%ssheetData>" % (p, rows, p)
+    chunks = list(xlsx_scan._chunks(io.BytesIO(data)))
+    assert b"".join(chunks) == data and len(chunks) > 10
+    assert all(c.endswith(b">") for c in chunks)  # never inside a tag
+    assert max(map(len, chunks)) <= 9 * 1000 + 100  # bounded even without plain cell starts
+    scan = xlsx_scan._by_token(iter(chunks))
+    assert scan.counts == {"formula-without-value": 2999}

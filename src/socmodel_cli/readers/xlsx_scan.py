@@ -6,10 +6,11 @@ billion cells and abort the process. It also reads a formula without a saved val
 Excel error such as ``#N/A``, as an empty cell. One pass over the inflated sheet XML, in
 chunks cut at cell boundaries, bounds that rectangle and finds those cells.
 
-The usual pass only counts and searches (C speed): it trusts the row numbers of ``<row>``
-elements and the letters of cell references, and it falls back to the exact pass, a
-tokenizer that tracks every cell, when the sheet is irregular (cells without references,
-namespace prefixes) or the bound it finds is too large.
+The usual pass searches at C speed: it looks one by one only at references beyond column Z
+or row 99,999 (``_NOT_SMALL``) and bounds the rest by A1:Z99999. When that bound is over the
+limit, a second pass takes every reference exactly. A sheet whose cells lack plain
+references (no ``r``, namespace prefixes) goes to a tokenizer that positions every cell as
+the reader does (slower, rare).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import IO
 
 from socmodel_cli.a1 import column_number
 
-CHUNK = 16 * 1024 * 1024
+CHUNK = (
+    1024 * 1024
+)  # of inflated XML per pass; the same CPU as larger ones, a fraction of the memory
 MAX_CELLS = 10_000_000  # of the used range: the reader's grid takes 32 bytes a cell (320 MB)
 MAX_SHARED_STRINGS = 2_000_000
 MAX_SHARED_BYTES = 256 * 1024 * 1024
@@ -112,6 +115,8 @@ def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
             return
         buf = tail + block
         cut = _last_start(buf)
+        if cut <= 0 and len(buf) > 8 * CHUNK:
+            cut = buf.rfind(b"<")  # no plain cell starts (prefixed names): any tag start
         if cut <= 0:
             tail = buf  # one cell larger than a chunk: read on
             continue
