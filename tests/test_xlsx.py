@@ -310,10 +310,10 @@ def test_formatted_cell_at_xfd1048576_costs_milliseconds(
         sub("</sheetData>", '<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>'),
     )
     assert path.stat().st_size < 10_000
-    start = time.perf_counter()
+    start = time.process_time()
     table = open_table(path)
     assert len(list(table.rows)) == 2
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert validate(cli, scheme, path, exit=0)["summary"]["ratings"] == 2
 
 
@@ -336,9 +336,9 @@ def test_far_value_is_refused_before_allocation(
 ) -> None:
     path = book(tmp_path / "ann.xlsx", {"Codes": [HEADER, *ROWS]})
     edit(path, SHEET1, sub("</sheetData>", stray + "</sheetData>"))
-    start = time.perf_counter()
+    start = time.process_time()
     report = validate(cli, scheme, path, exit=1)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
     [found] = issues(report, "xlsx-too-large")
     assert found["line"] == 1048576 and found["column"] >= 16384
     assert "Ctrl+End" in found["message"]
