@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run_all.py [--quick]
 
-Runs bench_cli.py, bench_validate.py and, when present, bench_stats.py, one after another
+Runs bench_cli.py, bench_validate.py, bench_xlsx.py and, when present, bench_stats.py, one after another
 (never in parallel: they would compete for the CPUs they measure). Each script prints its own
 Markdown tables; this prints the machine facts first and writes everything to
 benchmarks/.results/results.md as well. Exit status 1 if any script failed.
@@ -22,6 +22,7 @@ QUICK = {
     "bench_cli.py": ["--runs", "5", "--slow-runs", "3"],
     "bench_validate.py": ["--runs", "1", "--frictionless-runs", "1"],
     "bench_stats.py": ["--quick"],
+    "bench_xlsx.py": ["--runs", "1"],
 }
 
 
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     args = parser.parse_args(argv)
 
-    scripts = ["bench_cli.py", "bench_validate.py"]
+    scripts = ["bench_cli.py", "bench_validate.py", "bench_xlsx.py"]
     if (BENCH / "bench_stats.py").exists():
         scripts.append("bench_stats.py")
 

@@ -117,6 +117,77 @@ def _wide(n: int) -> str:
 
 CP1252 = "session,segment,coder,conc\nS1,1,José,2\nS1,2,Zoë,3\n".encode("cp1252")
 
+# --- Excel workbooks (tests/test_xlsx.py has the finer cases) ------------------------------
+
+
+def _workbook(
+    sheets: dict[str, list[list[object]]],
+    edits: tuple[tuple[str, str, str], ...] = (),
+    extra: tuple[str, ...] = (),
+) -> Callable[[Path], list[str]]:
+    """A workbook built with openpyxl, then parts edited by hand: (part, regex, replacement)."""
+
+    def build(tmp: Path) -> list[str]:
+        from tests.test_xlsx import book, edit, sub
+
+        (tmp / "s.yaml").write_text(MINI_SCHEME)
+        path = book(tmp / "ann.xlsx", sheets)
+        for part, pattern, repl in edits:
+            edit(path, part, sub(pattern, repl))
+        return ["validate", "s.yaml", "ann.xlsx", "--format", "json", *extra]
+
+    return build
+
+
+def _xlsx_date(tmp: Path) -> list[str]:
+    import openpyxl
+
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(XL_HEADER)
+    ws.append(["S1", 1, 2])
+    ws["C2"].number_format = "yyyy-mm-dd"
+    wb.save(tmp / "ann.xlsx")
+    return ["validate", "s.yaml", "ann.xlsx", "--format", "json"]
+
+
+def _xlsx_shared_strings(tmp: Path) -> list[str]:
+    build = _workbook({"Codes": [XL_HEADER, *XL_ROWS]})
+    args = build(tmp)
+    with (
+        zipfile.ZipFile(tmp / "ann.xlsx", "a", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("xl/sharedStrings.xml", "w") as fh,
+    ):
+        fh.write(b"<sst>")
+        for _ in range(2_100):
+            fh.write(b"<si><t>a</t></si>" * 1000)
+        fh.write(b"</sst>")
+    return args
+
+
+def _xlsx_damaged(tmp: Path) -> list[str]:
+    args = _workbook({"Codes": [XL_HEADER, *XL_ROWS * 200]})(tmp)
+    path = tmp / "ann.xlsx"
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(XL_SHEET)
+    middle = info.header_offset + 30 + len(XL_SHEET) + info.compress_size // 2
+    data[middle : middle + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    return args
+
+
+XL_HEADER: list[object] = ["session", "segment", "conc"]
+XL_ROWS: list[list[object]] = [["S1", 1, 2], ["S1", 2, 3]]
+XL_SHEET = "xl/worksheets/sheet1.xml"
+XL_BOOK = "xl/workbook.xml"
+XL_INSTRUCTIONS = {"Instructions": [["Fill in the Codes sheet"]], "Codes": [XL_HEADER, *XL_ROWS]}
+XL_C2 = r'<c r="C2" t="n"><v>2</v></c>'
+XL_END = "</sheetData>"
+
+
 CATALOGUE = [
     Entry("csv-empty", _csv(""), 1, "empty-file"),
     Entry("csv-whitespace-only", _csv("   \n\n  \n"), 1, "empty-file"),
@@ -187,15 +258,22 @@ CATALOGUE = [
     Entry("number-inf", _csv(HEADER + "S1,1,2,inf,,\n"), 1, "not-a-number"),
     Entry("number-minus-zero", _csv(HEADER + "S1,1,2,-0,,\n"), 0, '"ratings": 2'),
     Entry("number-full-width-digit", _csv(HEADER + "S1,1,2,１,,\n"), 1, "non-ASCII digits"),
+    Entry("number-decimal-comma", _csv(HEADER + 'S1,1,2,"1,5",,\n'), 1, "decimal comma"),
     Entry(
-        "number-decimal-comma",
-        _csv(HEADER.replace(",", ";") + "S1;1;2;1,5;;\n"),
-        1,
-        "decimal comma",
+        "number-decimal-comma-semicolon-file",
+        _csv(HEADER.replace(",", ";") + "S1;1;2,0;1,0;;\n"),
+        0,
+        '"decimal": ","',
+    ),
+    Entry(
+        "number-decimal-comma-option",
+        _csv(HEADER + 'S1,1,"2,0","1,0",,\n', extra=("--decimal-comma",)),
+        0,
+        '"ratings": 2',
     ),
     Entry("xlsx-zip-bomb", _zip_bomb, 1, "xlsx-too-large"),
     Entry("xlsx-renamed-csv", _csv(HEADER + ROW, "sheet.xlsx"), 2, "rename it to .csv"),
-    Entry("xlsx-truncated", _truncated_xlsx, 1, "broken-xlsx"),
+    Entry("xlsx-truncated", _truncated_xlsx, 1, "corrupt-file"),
     Entry("file-directory", _directory, 2, "is a directory"),
     Entry("file-fifo", _fifo, 2, "not a regular file"),
     Entry("file-missing", _missing, 2, "no such file"),
@@ -215,6 +293,90 @@ CATALOGUE = [
     Entry("yaml-100-mb", _huge_scheme, 1, "file-too-large"),
     Entry("yaml-not-utf8", _scheme("id: caf\xe9\n".encode("latin-1")), 1, "undecodable-bytes"),
     Entry("yaml-binary", _scheme(b"\x00\x01\x02garbage"), 1, "undecodable-bytes"),
+    Entry(
+        "xlsx-hidden-first-sheet",
+        _workbook(
+            {"Old": [["junk"]], "Codes": [XL_HEADER, *XL_ROWS]},
+            ((XL_BOOK, r'(name="Old"[^>]*?)state="visible"', r'\1state="hidden"'),),
+        ),
+        0,
+        '"sheet": "Codes"',
+    ),
+    Entry(
+        "xlsx-active-tab",
+        _workbook(XL_INSTRUCTIONS, ((XL_BOOK, 'activeTab="0"', 'activeTab="1"'),)),
+        0,
+        '"sheet": "Codes"',
+    ),
+    Entry("xlsx-instructions-sheet-first", _workbook(XL_INSTRUCTIONS), 1, "--sheet NAME|N"),
+    Entry(
+        "xlsx-sheet-option", _workbook(XL_INSTRUCTIONS, extra=("--sheet", "2")), 0, '"ratings": 2'
+    ),
+    Entry(
+        "xlsx-no-such-sheet",
+        _workbook(XL_INSTRUCTIONS, extra=("--sheet", "Ratings")),
+        1,
+        "missing-sheet",
+    ),
+    Entry(
+        "xlsx-formula-without-value",
+        _workbook(
+            {"Codes": [XL_HEADER, *XL_ROWS]}, ((XL_SHEET, XL_C2, '<c r="C2"><f>1+1</f></c>'),)
+        ),
+        1,
+        "formula-without-value",
+    ),
+    Entry(
+        "xlsx-error-value",
+        _workbook(
+            {"Codes": [XL_HEADER, *XL_ROWS]},
+            ((XL_SHEET, XL_C2, '<c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'),),
+        ),
+        1,
+        "error-cell",
+    ),
+    Entry("xlsx-date-formatted-number", _xlsx_date, 1, "date-cell"),
+    Entry(
+        "xlsx-styled-cell-xfd1048576",
+        _workbook(
+            {"Codes": [XL_HEADER, *XL_ROWS]},
+            ((XL_SHEET, XL_END, '<row r="1048576"><c r="XFD1048576" s="1"/></row>' + XL_END),),
+        ),
+        0,
+        '"ratings": 2',
+    ),
+    Entry(
+        "xlsx-value-at-xfd1048576",
+        _workbook(
+            {"Codes": [XL_HEADER, *XL_ROWS]},
+            ((XL_SHEET, XL_END, '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + XL_END),),
+        ),
+        1,
+        "xlsx-too-large",
+    ),
+    Entry(
+        "xlsx-dimension-lie",
+        _workbook(
+            {"Codes": [XL_HEADER, *XL_ROWS]},
+            ((XL_SHEET, r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"'),),
+        ),
+        0,
+        '"ratings": 2',
+    ),
+    Entry(
+        "xlsx-cells-without-references",
+        _workbook({"Codes": [XL_HEADER, *XL_ROWS]}, ((XL_SHEET, r' r="C2"', ""),)),
+        0,
+        '"ratings": 2',
+    ),
+    Entry("xlsx-2-million-shared-strings", _xlsx_shared_strings, 1, "xlsx-too-large"),
+    Entry("xlsx-damaged-part", _xlsx_damaged, 1, "corrupt-file"),
+    Entry(
+        "xlsx-broken-xml",
+        _workbook({"Codes": [XL_HEADER, *XL_ROWS]}, ((XL_BOOK, "<sheets>", "<sheets><"),)),
+        1,
+        "broken XML at line 1",
+    ),
 ]
 
 

@@ -138,4 +138,4 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path.write_bytes(buf.getvalue())
     with pytest.raises(TableProblem) as info:
         open_table(path)
-    assert info.value.problem.kind == "broken-xlsx"
+    assert info.value.problem.kind == "corrupt-file"

@@ -31,6 +31,7 @@ from socmodel_cli.cli_common import (
     QuietOpt,
     ReportFormat,
     SchemeArg,
+    SheetOpt,
     SkipInvalidOpt,
     TextOrJson,
     coder_mapping,
@@ -99,6 +100,7 @@ def validate(
     encoding: EncodingOpt = None,
     ignore_column: IgnoreColumnOpt = None,
     decimal_comma: DecimalOpt = None,
+    sheet: SheetOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Check coder export files against a scheme; report every problem with its location.
@@ -120,6 +122,7 @@ def validate(
         coders=mapping,
         ignore_columns=ignore_column or (),
         decimal_comma=decimal_comma,
+        sheet=sheet,
     )
     if output_format is TextOrJson.json:
         from socmodel_cli.report.jsonout import dumps
@@ -191,6 +194,7 @@ def reliability(
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
@@ -218,6 +222,7 @@ def reliability(
         lenient=lenient,
         ignore_columns=ignore_column,
         decimal_comma=decimal_comma,
+        sheet=sheet,
     )
     options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value, min_units)
     result = replace(compute_reliability(ratings, options), warnings=tuple(warnings))

@@ -89,6 +89,14 @@ EncodingOpt = Annotated[
         help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured).",
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME|N",
+        help="Worksheet of xlsx files, by name or tab number (default: the visible active one).",
+    ),
+]
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="Only the verdict line (text output).")
 ]
@@ -241,6 +249,7 @@ def validated_ratings(
     lenient: bool = False,
     ignore_columns: list[str] | None = None,
     decimal_comma: bool | None = None,
+    sheet: str | None = None,
 ) -> tuple[Ratings, list[Problem]]:
     """Validate before computing; invalid files stop the run (exit 2) unless skipped.
 
@@ -266,6 +275,7 @@ def validated_ratings(
         coders=mapping,
         ignore_columns=ignore_columns or (),
         decimal_comma=decimal_comma,
+        sheet=sheet,
     )
     warnings = [p for p in checked.problems if not p.is_error]
     if not checked.errors:

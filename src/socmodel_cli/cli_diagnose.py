@@ -26,6 +26,7 @@ from socmodel_cli.cli_common import (
     MinUnitsOpt,
     QuietOpt,
     SchemeArg,
+    SheetOpt,
     SkipInvalidOpt,
     TextOrJson,
     echo_warnings,
@@ -65,6 +66,7 @@ def diagnose(
     skip_invalid: SkipInvalidOpt = False,
     coder: CoderOpt = None,
     encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -93,6 +95,7 @@ def diagnose(
         lenient=lenient,
         ignore_columns=ignore_column,
         decimal_comma=decimal_comma,
+        sheet=sheet,
     )
     options = DiagnoseOptions(
         codes=tuple(code or ()), min_alpha=min_alpha, top=top, min_units=min_units

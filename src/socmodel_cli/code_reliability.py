@@ -228,6 +228,7 @@ def reliability(
     coder: str | None = None,
     encoding: str | None = None,
     min_units: int | None = None,
+    sheet: str | None = None,
 ) -> ReliabilityResult:
     """The notebook entry point: load, validate and compute in one call.
 
@@ -244,6 +245,7 @@ def reliability(
         encoding=encoding,
         max_issues=0,
         scheme_file=None if isinstance(scheme, Scheme) else str(scheme),
+        sheet=sheet,
     )
     if checked.errors:
         raise InputError(

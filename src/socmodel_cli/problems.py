@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypedDict, Unpack
 
+from socmodel_cli.a1 import cell_name, sheet_prefix
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -41,13 +43,29 @@ class Problem:
     code: str | None = None
     value: str | None = None
     path: str | None = None  # a location inside a structured file, e.g. ``codes[2].level``
+    sheet: str | None = None  # the worksheet of an xlsx file: locations then read ``C5``
+    show_sheet: bool = False  # name the sheet in the location (it is not the first visible one)
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def cell(self) -> str | None:
+        """The A1 name of the cell (``C5``) for a located problem in a worksheet."""
+        if self.sheet is None or self.line is None or self.column is None:
+            return None
+        return cell_name(self.line, self.column)
+
     def location(self) -> str:
-        """``file:line:column`` with the parts that are known."""
+        """``file:line:column`` with the parts that are known; ``file:C5`` in a worksheet
+        (``file:Codes!C5`` when the sheet is not the workbook's first visible one)."""
+        if self.sheet is not None:
+            ref = self.cell or (str(self.line) if self.line is not None else "")
+            prefix = sheet_prefix(self.sheet) if self.show_sheet else ""
+            if not ref:
+                return f"{self.file or '-'}:{prefix[:-1]}" if prefix else self.file or "-"
+            return f"{self.file or '-'}:{prefix}{ref}"
         parts = [self.file or "-"]
         if self.line is not None:
             parts.append(str(self.line))
@@ -83,6 +101,8 @@ class Where(TypedDict, total=False):
     code: str | None
     value: str | None
     path: str | None
+    sheet: str | None
+    show_sheet: bool
 
 
 def error(kind: str, message: str, **where: Unpack[Where]) -> Problem:

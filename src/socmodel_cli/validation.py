@@ -45,6 +45,7 @@ class FileInfo:
     scheme_version: str | None = None
     errors: int = 0
     warnings: int = 0
+    sheet: str | None = None  # the worksheet read (xlsx)
 
 
 class ProblemSink:
@@ -107,6 +108,7 @@ def validate_files(
     coders: Mapping[str, str] | None = None,
     ignore_columns: Sequence[str] = (),
     decimal_comma: bool | None = None,
+    sheet: str | None = None,
 ) -> ValidationResult:
     """Read and check every file; raises :class:`InputError` only for unopenable files.
 
@@ -114,7 +116,8 @@ def validate_files(
     messages suggest. ``coders`` maps a file (as given) to its coder, for files without a
     coder column whose names are not the coders'; ``coder`` is the default for the others.
     ``ignore_columns`` adds to the scheme's list of non-code columns. ``decimal_comma``:
-    read ``2,5`` as 2.5 (``None``: in files whose delimiter is ``;``).
+    read ``2,5`` as 2.5 (``None``: in files whose delimiter is ``;``). ``sheet`` picks the
+    worksheet of xlsx files (name or 1-based tab number).
     """
     sink = ProblemSink(max_issues)
     builder = RatingsBuilder(scheme)
@@ -131,19 +134,22 @@ def validate_files(
 
     ignored = frozenset(base_key(c).lower() for c in [*scheme.ignore_columns, *ignore_columns])
     infos: list[FileInfo] = []
+    tables: dict[str, Table] = {}
     for path in paths:
         info = FileInfo(str(path))
         infos.append(info)
         file_no = builder.add_file(info.path)
         before = (sink.errors, sink.warnings)
         try:
-            table = restored(open_table(path, encoding))
+            table = restored(open_table(path, encoding, sheet=sheet))
+            info.sheet, tables[info.path] = table.sheet, table
             comma = decimal_comma if decimal_comma is not None else table.delimiter == ";"
             info.decimal = "," if comma else "."
             file_coder = (coders or {}).get(str(path), coder)
             _read_table(
                 table, info, file_no, scheme, builder, readers_for(comma), sink, file_coder, ignored
             )
+            sink.extend(table.problems)
             if info.layout is not None and info.scheme_version is None:
                 sink.extend(unversioned_export(scheme, info.path, scheme_file))
         except TableProblem as exc:
@@ -159,7 +165,8 @@ def validate_files(
     for info in infos:
         info.errors = sink.by_file[(info.path, Severity.ERROR)]
         info.warnings = sink.by_file[(info.path, Severity.WARNING)]
-    problems = sorted(sink.kept, key=Problem.sort_key)
+    located = (tables[p.file].locate(p) if p.file in tables else p for p in sink.kept)
+    problems = sorted(located, key=Problem.sort_key)
     return ValidationResult(
         scheme=scheme,
         files=infos,
@@ -226,7 +233,7 @@ def _header(
             error(
                 "missing-key-column",
                 f"no column for unit key(s) {', '.join(missing)}; expected the key columns "
-                f"{', '.join(keys)} (found: {', '.join(n for n in names if n)})",
+                f"{', '.join(keys)} (found: {', '.join(n for n in names if n)}){table.sheets_note}",
                 file=file,
                 line=table.header_line,
                 column=1,
@@ -271,7 +278,7 @@ def _header(
         sink.add(
             error(
                 "no-code-columns",
-                f"no column names a code of scheme {scheme.id!r}{hint}; expected one of: {', '.join(sorted(code_ids))}",
+                f"no column names a code of scheme {scheme.id!r}{hint}; expected one of: {', '.join(sorted(code_ids))}{table.sheets_note}",
                 file=file,
                 line=table.header_line,
                 column=1,

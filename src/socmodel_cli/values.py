@@ -31,7 +31,8 @@ def parse_number(text: str) -> float | CellError:
         if _DECIMAL_COMMA.fullmatch(text):
             return CellError(
                 "not-a-number",
-                f"{text!r} uses a decimal comma; expected a number with a decimal point (e.g. {text.replace(',', '.')})",
+                f"{text!r} uses a decimal comma; expected a number with a decimal point (e.g. "
+                f"{text.replace(',', '.')}), or pass --decimal-comma",
             )
         if any(ch.isdigit() for ch in text) and not text.isascii():
             return CellError(

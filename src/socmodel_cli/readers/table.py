@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from socmodel_cli.errors import InputError
@@ -23,7 +23,12 @@ class TableProblem(Exception):
 
 @dataclass
 class Table:
-    """A header and an iterator of ``(line, cells)``; line 1 is the header."""
+    """A header and an iterator of ``(line, cells)``; line 1 is the header.
+
+    A workbook's table also names its worksheet, and collects the located problems its
+    reader found in cells (formulas without a value, date cells) in ``problems``, complete
+    once ``rows`` is exhausted.
+    """
 
     path: str
     format: str  # "csv", "tsv" or "xlsx"
@@ -32,6 +37,16 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
     header_line: int = 1
+    sheet: str | None = None  # the worksheet read (xlsx)
+    show_sheet: bool = False  # the sheet is not the first visible one: locations name it
+    sheets_note: str = ""  # appended to header problems: which sheets the workbook has
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate(self, problem: Problem) -> Problem:
+        """``problem`` placed in this table's worksheet (so it renders as ``file:C5``)."""
+        if self.sheet is None or problem.sheet is not None or problem.file != self.path:
+            return problem
+        return replace(problem, sheet=self.sheet, show_sheet=self.show_sheet)
 
 
 def check_readable(path: Path) -> None:
@@ -57,8 +72,12 @@ def check_readable(path: Path) -> None:
         raise InputError(f"{path}: cannot open: {exc.strerror or exc}") from None
 
 
-def open_table(path: str | Path, encoding: str | None = None) -> Table:
-    """Open ``path``; the container is decided by its first bytes, not its name."""
+def open_table(path: str | Path, encoding: str | None = None, *, sheet: str | None = None) -> Table:
+    """Open ``path``; the container is decided by its first bytes, not its name.
+
+    ``sheet`` picks a workbook's worksheet by name or 1-based tab number (default: the
+    visible active one); it is ignored for text files.
+    """
     path = Path(path)
     check_readable(path)
     try:
@@ -69,7 +88,7 @@ def open_table(path: str | Path, encoding: str | None = None) -> Table:
     if head.startswith(ZIP_MAGIC):
         from socmodel_cli.readers.xlsx import open_xlsx
 
-        return open_xlsx(path)
+        return open_xlsx(path, sheet)
     if path.suffix.lower() in {".xlsx", ".xlsm"} and head:
         from socmodel_cli.readers.sniff import looks_like_text
 

@@ -20,4 +20,6 @@ def problem_dict(p: Problem) -> dict[str, Any]:
         "coder": p.coder,
         "code": p.code,
         "value": p.value,
+        "cell": p.cell,
+        "sheet": p.sheet,
     }

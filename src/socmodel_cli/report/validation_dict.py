@@ -25,6 +25,7 @@ def file_dict(f: FileInfo) -> dict[str, Any]:
         "scheme_version": f.scheme_version,
         "errors": f.errors,
         "warnings": f.warnings,
+        "sheet": f.sheet,
     }
 
 

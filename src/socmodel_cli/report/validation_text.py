@@ -32,8 +32,9 @@ def render_validation(
                 else " coders from the coder column"
             )
             layout = f"{f.layout} layout" if f.layout else "not read"
+            container = f"{f.format} sheet {safe(repr(f.sheet))}" if f.sheet else f.format or "?"
             console.print(
-                f"{safe(f.path)}: {f.format or '?'}, {layout},{coder}; {f.rows} rows, {f.ratings} ratings"
+                f"{safe(f.path)}: {container}, {layout},{coder}; {f.rows} rows, {f.ratings} ratings"
             )
     hidden = result.errors + result.warnings - result.shown
     more = f" ({hidden} not shown; use --max-issues 0 for all)" if hidden > 0 else ""

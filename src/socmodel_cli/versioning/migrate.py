@@ -136,6 +136,8 @@ def _plan_file(
         stated = _stated(path, lowered, table.rows, ("scheme_id", "scheme_version"))
     except TableProblem as exc:
         raise _unreadable(path, exc) from None
+    if table.problems:  # cells that would be copied wrongly (formulas without values, dates)
+        raise InputError(f"{path}: cells cannot be read as typed", table.problems)
     if stated["scheme_id"] is not None and stated["scheme_id"] != scheme.id:
         raise InputError(
             f"{path}: coded with scheme {stated['scheme_id']!r}, not {scheme.id!r}; "

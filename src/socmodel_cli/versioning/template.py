@@ -48,6 +48,8 @@ def build_template(
         rows = list(table.rows)
     except TableProblem as exc:
         raise InputError(f"{units_path}: the units file cannot be read", [exc.problem]) from None
+    if table.problems:
+        raise InputError(f"{units_path}: cells cannot be read as typed", table.problems)
     names = [h.strip().lstrip("\ufeff").strip().lower() for h in table.header]
     keys = tuple(scheme.unit.keys)
     missing = [k for k in keys if k.lower() not in names]
