@@ -171,7 +171,9 @@ def test_sheet_option_reaches_reliability_and_diagnose(
         exit=0,
     )
     assert run.json()["codes"][0]["alpha"] == 1.0
-    cli("diagnose", scheme, *files, "--code", "conc", "--sheet", "Codes", "--min-units", "0", exit=0)
+    cli(
+        "diagnose", scheme, *files, "--code", "conc", "--sheet", "Codes", "--min-units", "0", exit=0
+    )
 
 
 def test_all_sheets_hidden(cli: Callable[..., Run], scheme: Path, tmp_path: Path) -> None:
