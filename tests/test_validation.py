@@ -118,13 +118,15 @@ def test_unknown_code_in_long_layout_suggests(mini: Path, write: Callable[..., P
 
 
 def test_duplicates_conflicting_and_identical(mini: Path, write: Callable[..., Path]) -> None:
-    path = write("d.csv", WIDE_HEADER + "S1,1,2,0,,\nS1,1,2,1,,\n")
+    # One problem per repeated row: a conflict in any code makes it an error.
+    path = write("d.csv", WIDE_HEADER + "S1,1,2,0,,\nS1,1,2,1,,\nS1,1,2,0,,\n")
     result = run(mini, path)
-    found = {(p.kind, p.code, p.line) for p in result.problems}
-    assert ("duplicate-rating", "conc", 3) in found
-    assert ("conflicting-ratings", "count", 3) in found
+    found = [(p.kind, p.code, p.line) for p in result.problems if p.line in (3, 4)]
+    assert found == [("conflicting-ratings", "count", 3), ("duplicate-rating", None, 4)]
     assert next(p for p in result.problems if p.kind == "conflicting-ratings").is_error
-    assert next(p for p in result.problems if p.kind == "duplicate-rating").severity == "warning"
+    repeated = next(p for p in result.problems if p.kind == "duplicate-rating")
+    assert repeated.severity == "warning" and "conc (first at" in repeated.message
+    assert "count (first at" in repeated.message
 
 
 def test_session_level_code_repeated_on_segment_rows_is_fine(
@@ -143,7 +145,7 @@ def test_coverage_warnings(mini: Path, write: Callable[..., Path]) -> None:
     assert result.errors == 0
     assert result.by_kind == {"too-few-coders": 1, "unpairable-units": 1, "unused-code": 2}
     unpairable = next(p for p in result.problems if p.kind == "unpairable-units")
-    assert "1 of 2 units" in unpairable.message and unpairable.code == "conc"
+    assert "conc 1 of 2" in unpairable.message and unpairable.code == "conc"
 
 
 def test_max_issues_caps_shown_not_counted(mini: Path, write: Callable[..., Path]) -> None:

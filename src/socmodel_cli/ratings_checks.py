@@ -36,52 +36,78 @@ def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
     del sorted_key
     if not same.any():
         return ratings
-    scheme = ratings.scheme
     drop = np.zeros(len(ratings), dtype=bool)
     first_of_run = order[:-1].copy()
     # The first rating of each run is the one that stands; propagate it along runs.
     for i in range(1, same.size):
         if same[i] and same[i - 1]:
             first_of_run[i] = first_of_run[i - 1]
+    # One problem per repeated row (a wide row repeats every code), conflicts first.
+    rows: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for i in np.flatnonzero(same):
         a, b = int(first_of_run[i]), int(order[i + 1])
         drop[b] = True
-        code = scheme.codes[int(ratings.code[b])]
-        va, vb = float(ratings.value[a]), float(ratings.value[b])
-        where: Where = {
-            "file": ratings.files[int(ratings.file[b])],
-            "line": int(ratings.line[b]),
-            "column": ratings.column_of(b),
-            "unit": unit_label(ratings.units[int(ratings.unit[b])]),
-            "coder": ratings.coders[int(ratings.coder[b])],
-            "code": code.id,
-            "value": display(code, vb),
-        }
-        first = f"{ratings.files[int(ratings.file[a])]}:{int(ratings.line[a])}"
-        if va != vb:
-            sink(
-                error(
-                    "conflicting-ratings",
-                    f"rated again with a different value ({display(code, va)} at {first}, now {display(code, vb)}); "
-                    "keep one rating per unit, coder and code",
-                    **where,
-                )
-            )
-        elif code.unit_keys is None:
-            # A session-level code repeated on every segment row of a wide sheet is normal.
-            sink(
-                warning(
-                    "duplicate-rating",
-                    f"rated twice with the same value (first at {first}); the duplicate is ignored",
-                    **where,
-                )
-            )
+        rows.setdefault((int(ratings.file[b]), int(ratings.line[b])), []).append((a, b))
+    for pairs in rows.values():
+        problem = _repeated_row(ratings, pairs)
+        if problem is not None:
+            sink(problem)
     return ratings.select(~drop)
 
 
-def coverage(ratings: Ratings) -> Iterator[Problem]:
-    """Warnings about what reliability will be able to use."""
+def _repeated_row(ratings: Ratings, pairs: list[tuple[int, int]]) -> Problem | None:
+    """The problem for one row whose ratings repeat earlier ones: ``pairs`` of (first, again)."""
     scheme = ratings.scheme
+    conflicts, repeats = [], []
+    for a, b in pairs:
+        code = scheme.codes[int(ratings.code[b])]
+        va, vb = float(ratings.value[a]), float(ratings.value[b])
+        first = f"{ratings.files[int(ratings.file[a])]}:{int(ratings.line[a])}"
+        if va != vb:
+            conflicts.append(
+                (b, f"{code.id} {display(code, va)} at {first}, now {display(code, vb)}")
+            )
+        elif code.unit_keys is None:
+            # A session-level code repeated on every segment row of a wide sheet is normal.
+            repeats.append((b, f"{code.id} (first at {first})"))
+    chosen = conflicts or repeats
+    if not chosen:
+        return None
+    b = chosen[0][0]
+    single = len(chosen) == 1
+    code = scheme.codes[int(ratings.code[b])]
+    where: Where = {
+        "file": ratings.files[int(ratings.file[b])],
+        "line": int(ratings.line[b]),
+        "column": ratings.column_of(b),
+        "unit": unit_label(ratings.units[int(ratings.unit[b])]),
+        "coder": ratings.coders[int(ratings.coder[b])],
+        "code": code.id if single else None,
+        "value": display(code, float(ratings.value[b])) if single else None,
+    }
+    listed = "; ".join(text for _, text in chosen)
+    if conflicts:
+        return error(
+            "conflicting-ratings",
+            f"rated again with a different value ({listed}); keep one rating per unit, coder "
+            "and code",
+            **where,
+        )
+    return warning(
+        "duplicate-rating",
+        f"rated twice with the same value: {listed}; the duplicate is ignored",
+        **where,
+    )
+
+
+def coverage(ratings: Ratings) -> Iterator[Problem]:
+    """Warnings about what reliability will be able to use.
+
+    Units rated by one coder only are summed up in one warning for the whole study: a
+    reliability subsample (10-30% double-coded) is the normal design, not a problem per code.
+    """
+    scheme = ratings.scheme
+    single_coded: list[tuple[str, int, int, int]] = []  # code, single, units, first rating
     for code_no, code in enumerate(scheme.codes):
         mask = ratings.code == code_no
         if not mask.any():
@@ -105,19 +131,26 @@ def coverage(ratings: Ratings) -> Iterator[Problem]:
         units, counts = np.unique(ratings.unit[mask], return_counts=True)
         single = units[counts == 1]
         if single.size:
-            first = int(np.flatnonzero(mask & np.isin(ratings.unit, single))[0])
-            examples = ", ".join(unit_label(ratings.units[int(u)]) for u in single[:3])
-            more = f" and {single.size - 3} more" if single.size > 3 else ""
-            yield warning(
-                "unpairable-units",
-                f"{single.size} of {units.size} units are rated by one coder only for {code.id} "
-                f"({examples}{more}); they add nothing to its reliability",
-                file=ratings.files[int(ratings.file[first])],
-                line=int(ratings.line[first]),
-                column=ratings.column_of(first),
-                unit=unit_label(ratings.units[int(single[0])]),
-                code=code.id,
-            )
+            first = int(np.flatnonzero(mask & (ratings.unit == single[0]))[0])
+            single_coded.append((code.id, int(single.size), int(units.size), first))
+    if single_coded:
+        yield _single_coded(ratings, single_coded)
+
+
+def _single_coded(ratings: Ratings, per_code: list[tuple[str, int, int, int]]) -> Problem:
+    single = sum(s for _, s, _, _ in per_code)
+    total = sum(u for _, _, u, _ in per_code)
+    share = 100.0 * (total - single) / total
+    listed = ", ".join(f"{code} {s} of {u}" for code, s, u, _ in per_code)
+    first = per_code[0][3]
+    return warning(
+        "unpairable-units",
+        f"units rated by one coder only: {listed} ({share:.0f}% of coded units double-coded, as "
+        "in a reliability subsample); they add nothing to reliability",
+        file=ratings.files[int(ratings.file[first])],
+        line=int(ratings.line[first]),
+        code=per_code[0][0] if len(per_code) == 1 else None,
+    )
 
 
 def _few_shared(ratings: Ratings, code_no: int, mask: npt.NDArray[np.bool_]) -> Problem | None:

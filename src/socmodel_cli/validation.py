@@ -161,7 +161,9 @@ def validate_files(
     ratings = builder.build()
     ratings = duplicates(ratings, sink.add)
     sink.extend(near_match_keys(ratings))
-    sink.extend(coverage(ratings))
+    if all(info.layout is not None for info in infos):
+        # Coverage of a study with an unreadable file would only repeat that it is missing.
+        sink.extend(coverage(ratings))
     for info in infos:
         info.errors = sink.by_file[(info.path, Severity.ERROR)]
         info.warnings = sink.by_file[(info.path, Severity.WARNING)]

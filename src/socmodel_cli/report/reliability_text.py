@@ -38,6 +38,20 @@ def _table(title: str, columns: tuple[str, ...], left: set[int]) -> Table:
     return table
 
 
+_TABLE_WIDTH = 100  # below this the table would cut code names: each code gets two lines
+
+
+def _stacked(result: ReliabilityResult, console: Console, title: str) -> None:
+    """The table for narrow terminals: the code on one line, its numbers on the next."""
+    console.print(title)
+    for c in result.codes:
+        code, level, units, coders, alpha, kappa, ac1, agree, _ = (safe(x) for x in row(c))
+        console.print(f"[bold]{code}[/] ({level}): {units} units, {coders} coders")
+        console.print(
+            f"  alpha {alpha}  kappa {kappa}  AC1 {ac1}  agree {agree}  {_STATUS[c.status]}"
+        )
+
+
 def _details(result: ReliabilityResult, console: Console) -> None:
     """Every coefficient of every code: one line each, the reason or note below it."""
     ci = f"{round(result.options.ci * 100)}% CI"
@@ -63,16 +77,16 @@ def render_reliability(
     """``diagnose_command`` is the user's own ``socmodel diagnose ...`` prefix for the hint."""
     s = result.scheme
     if not quiet:
-        table = _table(
-            f"Reliability: {safe(s.title)} ({safe(s.id)} {safe(s.version)})",
-            COLUMNS,
-            {0, 1, len(COLUMNS) - 1},
-        )
-        for c in result.codes:
-            cells = [safe(x) for x in row(c)]
-            cells[-1] = _STATUS[c.status]
-            table.add_row(*cells)
-        console.print(table)
+        title = f"Reliability: {safe(s.title)} ({safe(s.id)} {safe(s.version)})"
+        if console.width < _TABLE_WIDTH:
+            _stacked(result, console, title)
+        else:
+            table = _table(title, COLUMNS, {0, 1, len(COLUMNS) - 1})
+            for c in result.codes:
+                cells = [safe(x) for x in row(c)]
+                cells[-1] = _STATUS[c.status]
+                table.add_row(*cells)
+            console.print(table)
         console.print(legend(result), style="dim", soft_wrap=False)
         if details:
             _details(result, console)
