@@ -152,7 +152,9 @@ def heatmap(
     ax.invert_yaxis()
     ax.set_xlabel(column_label)
     ax.set_ylabel(row_label)
-    fig.colorbar(mesh, ax=ax, shrink=0.8)
+    bar = fig.colorbar(mesh, ax=ax, shrink=0.8)
+    if bar.solids is not None:  # vector, not an embedded PNG: sharp when printed
+        bar.solids.set_rasterized(False)
     desc = f"{len(rows)} by {len(columns)} matrix, {row_label} by {column_label}; the numbers are in the table beside it."
     return _svg(fig, name, title, desc)
 
