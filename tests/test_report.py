@@ -307,6 +307,9 @@ def test_markdown_with_a_folder_of_figures(tmp_path: Path) -> None:
     before = out.read_bytes()
     code, _ = _run("report", scheme, a, b, "-o", out, "-f", "md", "--bootstrap", "20")
     assert code == 2 and out.read_bytes() == before
+    # With --force: both the page and its figures are replaced.
+    code, _ = _run("report", scheme, a, b, "-o", out, "-f", "md", "--bootstrap", "20", "--force")
+    assert code in {0, 1} and out.read_bytes() == before
 
 
 def test_refuses_to_overwrite_an_input(tmp_path: Path) -> None:

@@ -119,8 +119,10 @@ def report(
     inputs = [scheme, *files]
     check_target(output, inputs, force=force)
     folder = output.with_name(f"{output.stem}_files")
-    if output_format is PageFormat.md:
-        check_target(folder, inputs, force=True)  # refuses an input; the folder is replaced
+    if output_format is PageFormat.md and folder.exists() and not folder.is_dir():
+        from socmodel_cli.errors import OutputError
+
+        raise OutputError(f"{folder}: not a folder; the Markdown report's figures go there")
     ratings, warnings = validated_ratings(scheme, files, coder, encoding, skip_invalid)
     options = DiagnoseOptions(
         codes=tuple(code or ()),

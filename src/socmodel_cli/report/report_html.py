@@ -41,7 +41,9 @@ caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 th, td { border: 1px solid #ccc; padding: 0.2rem 0.45rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th { background: #f0f0f0; }
-td.hash { font-family: ui-monospace, monospace; font-size: 0.75rem; word-break: break-all; }
+td.hash { font-family: ui-monospace, monospace; font-size: 0.75rem; word-break: break-all;
+  min-width: 12rem; }
+th { overflow-wrap: anywhere; }
 figure { margin: 0.8rem 0; }
 figure svg { max-width: 100%; height: auto; }
 nav ul { columns: 2; }
