@@ -20,6 +20,7 @@ USAGE = {
     "reliability": "socmodel reliability [OPTIONS] SCHEME FILE...",
     "diagnose": "socmodel diagnose [OPTIONS] SCHEME FILE...",
     "init": "socmodel init [OPTIONS] [DIR]",
+    "report": "socmodel report [OPTIONS] SCHEME FILE... --output FILE",
     "migrate": "socmodel migrate [OPTIONS] SCHEME FILE... --out DIR",
     "template": "socmodel template [OPTIONS] SCHEME --units FILE --coder NAME",
     "scheme": "socmodel scheme [OPTIONS] COMMAND [ARGS]...",
@@ -38,6 +39,7 @@ PYTHON_TYPE = re.compile(r"<[A-Za-z][A-Za-z |\[\]]*>|[{}]|\blist\[|\bPath\b|\b(s
 # What -o says it writes, per command (only `reliability` writes a report).
 OUTPUT_WORDING = {
     "reliability": "Write the report to FILE",
+    "report": "Write the report to FILE",
     "scheme diff": "Write the comparison to FILE",
     "scheme export": "Write the codebook to FILE",
     "scheme import": "Write the scheme draft (YAML) to FILE",

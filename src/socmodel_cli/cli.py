@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from socmodel_cli import __version__, cli_diagnose, cli_project, cli_versioning
+from socmodel_cli import __version__, cli_diagnose, cli_project, cli_report, cli_versioning
 from socmodel_cli.cli_common import (
     BomOpt,
     BootstrapChoice,
@@ -280,6 +280,7 @@ def reliability(
 
 app.command("diagnose", cls=Command)(cli_diagnose.diagnose)
 app.command("init", cls=Command)(cli_project.init)
+app.command("report", cls=Command)(cli_report.report)
 
 
 @scheme_app.command("check", cls=Command)
