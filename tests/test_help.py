@@ -94,7 +94,7 @@ def test_options_name_their_value(help_of: Callable[[str], str]) -> None:
     for shown in (
         "--code CODE",
         "--min-alpha ALPHA",
-        "--bootstrap N",
+        "--replicates, --bootstrap N",
         "--seed N",
         "-o, --output FILE",
     ):

@@ -156,10 +156,12 @@ def reliability(
     replicates: Annotated[
         int,
         typer.Option(
+            "--replicates",
             "--bootstrap",
             min=0,
             metavar="N",
-            help="Bootstrap replicates for alpha's interval (0 = none).",
+            help="Bootstrap replicates for alpha's interval (0 = none); --bootstrap is the "
+            "old spelling, kept until 0.3.",
         ),
     ] = 2000,
     seed: Annotated[

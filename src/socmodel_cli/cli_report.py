@@ -79,7 +79,11 @@ def report(
     replicates: Annotated[
         int,
         typer.Option(
-            "--bootstrap", min=0, metavar="N", help="Bootstrap replicates for alpha's interval."
+            "--replicates",
+            "--bootstrap",
+            min=0,
+            metavar="N",
+            help="Bootstrap replicates for alpha's interval; --bootstrap is the old spelling.",
         ),
     ] = 2000,
     seed: Annotated[
@@ -143,7 +147,7 @@ def report(
         ("--format", output_format.value),
         ("--code", code),
         ("--min-alpha", min_alpha),
-        ("--bootstrap", replicates),
+        ("--replicates", replicates),
         ("--seed", seed),
         ("--ci", ci),
         ("--top", top),
