@@ -38,10 +38,33 @@ def render_codebook(scheme: Scheme, console: Console, codes: Sequence[str] | Non
         + ", ".join(repr(m) for m in scheme.missing)
         + f"; threshold alpha ≥ {scheme.reliability.min_alpha}"
     )
+    chosen = [c for c in scheme.codes if not codes or c.id in codes]
+    if console.width < _TABLE_WIDTH:
+        _stacked(scheme, chosen, console)
+    else:
+        _table(scheme, chosen, console)
+    _panels(chosen, console)
+
+
+_TABLE_WIDTH = 120  # narrower terminals get one block per code instead of the summary table
+
+
+def _stacked(scheme: Scheme, chosen: Sequence[Code], console: Console) -> None:
+    """The summary for narrow terminals: a heading line per code, its values below."""
+    for c in chosen:
+        basis = f"; {c.provenance.basis}" if c.provenance else ""
+        console.print(
+            f"[bold]{safe(c.id)}[/] — {safe(c.label)} ({c.level}; unit "
+            f"{safe(', '.join(scheme.code_keys(c)))}; min alpha {scheme.threshold(c):.3f}{basis})"
+        )
+        for line in _values(c).splitlines():
+            console.print(f"  {line}")
+
+
+def _table(scheme: Scheme, chosen: Sequence[Code], console: Console) -> None:
     summary = Table(title="Codes", expand=False)
     for col in ("code", "label", "level", "unit", "values", "min alpha", "provenance"):
         summary.add_column(col, overflow="fold")
-    chosen = [c for c in scheme.codes if not codes or c.id in codes]
     for c in chosen:
         summary.add_row(
             safe(c.id),
@@ -53,6 +76,9 @@ def render_codebook(scheme: Scheme, console: Console, codes: Sequence[str] | Non
             c.provenance.basis if c.provenance else "",
         )
     console.print(summary)
+
+
+def _panels(chosen: Sequence[Code], console: Console) -> None:
     for c in chosen:
         body: list[Text | str] = []
         for title, text in (

@@ -8,11 +8,20 @@ from rich.table import Table
 from socmodel_cli.report.console import safe
 from socmodel_cli.validation import ValidationResult
 
+_TABLE_WIDTH = 120  # the problem table needs this much to keep messages readable
+
 
 def render_validation(
     result: ValidationResult, console: Console, *, strict: bool, quiet: bool = False
 ) -> None:
-    if result.problems and not quiet:
+    if result.problems and not quiet and console.width < _TABLE_WIDTH:
+        # Narrow terminals: one problem per paragraph, wrapped at spaces (compiler style).
+        for p in result.problems:
+            style = "red" if p.is_error else "yellow"
+            console.print(
+                f"{safe(p.location())}: [{style}]{p.severity}[/]\\[{safe(p.kind)}]: {safe(p.message)}"
+            )
+    elif result.problems and not quiet:
         table = Table(title=None, show_lines=False, expand=False, pad_edge=False)
         table.add_column("where", no_wrap=True)
         table.add_column("severity", no_wrap=True)
