@@ -29,11 +29,9 @@ from socmodel_cli.cli_common import (
     MinUnitsOpt,
     OutputOpt,
     QuietOpt,
-    ReportFormat,
     SchemeArg,
     SheetOpt,
     SkipInvalidOpt,
-    TextOrJson,
     coder_mapping,
     echo_warnings,
     emit,
@@ -42,6 +40,7 @@ from socmodel_cli.cli_common import (
 )
 from socmodel_cli.cli_help import Command, choices
 from socmodel_cli.errors import SocmodelError
+from socmodel_cli.output_formats import ReportFormat, TextOrJson
 
 app = typer.Typer(
     name="socmodel",
@@ -124,16 +123,10 @@ def validate(
         decimal_comma=decimal_comma,
         sheet=sheet,
     )
-    if output_format is TextOrJson.json:
-        from socmodel_cli.report.jsonout import dumps
-        from socmodel_cli.report.validation_dict import validation_dict
+    from socmodel_cli.report.formats import RenderOptions, validation_renderer
 
-        sys.stdout.write(dumps(validation_dict(result, strict=strict)))
-    else:
-        from socmodel_cli.report.console import make_console
-        from socmodel_cli.report.validation_text import render_validation
-
-        render_validation(result, make_console(), strict=strict, quiet=quiet)
+    render = validation_renderer(output_format)
+    sys.stdout.write(render(result, RenderOptions(quiet=quiet, strict=strict, terminal=_tty())))
     raise typer.Exit(0 if result.ok(strict) else 1)
 
 
@@ -235,48 +228,25 @@ def reliability(
             frozenset(ReportFormat),
         )
     )
-    if fmt is ReportFormat.json:
-        from socmodel_cli.report.jsonout import dumps
-        from socmodel_cli.report.reliability_dict import reliability_dict
+    import shlex
 
-        emit(dumps(reliability_dict(result)), output, inputs, force)
-    elif fmt is ReportFormat.csv:
-        from socmodel_cli.report.reliability_table import csv_text
+    from socmodel_cli.report.formats import RenderOptions, reliability_renderer
 
+    if fmt is not ReportFormat.json:
         echo_warnings(warnings, quiet)
-        mark = "\ufeff" if bom and output is not None else ""
-        emit(mark + csv_text(result), output, inputs, force)
-    elif fmt is ReportFormat.markdown:
-        from socmodel_cli.report.reliability_table import markdown
-
-        echo_warnings(warnings, quiet)
-        emit(markdown(result), output, inputs, force)
-    else:
-        import shlex
-
-        from socmodel_cli.report.console import make_console
-        from socmodel_cli.report.reliability_text import render_reliability
-
-        echo_warnings(warnings, quiet)
-        command = shlex.join(["socmodel", "diagnose", *(str(p) for p in inputs)])
-        if output is not None:
-            import io
-
-            from rich.console import Console
-
-            buffer = io.StringIO()
-            render_reliability(
-                result,
-                Console(file=buffer, width=120, no_color=True, highlight=False),
-                quiet=quiet,
-                details=details,
-                diagnose_command=command,
-            )
-            emit(buffer.getvalue(), output, inputs, force)
-        else:
-            render_reliability(
-                result, make_console(), quiet=quiet, details=details, diagnose_command=command
-            )
+    render = reliability_renderer(fmt)
+    text = render(
+        result,
+        RenderOptions(
+            quiet=quiet,
+            details=details,
+            terminal=output is None and _tty(),
+            diagnose_command=shlex.join(["socmodel", "diagnose", *(str(p) for p in inputs)]),
+        ),
+    )
+    if fmt is ReportFormat.csv and bom and output is not None:
+        text = "\ufeff" + text  # Excel on Windows reads UTF-8 only with the mark
+    emit(text, output, inputs, force)
     raise typer.Exit(0 if result.ok else 1)
 
 
@@ -300,32 +270,11 @@ def scheme_check(
     fatal = [p for p in problems if p.kind in {"unreadable-file", "not-a-file"}]
     if fatal:
         raise SocmodelError(fatal[0].message, fatal)
-    if output_format is TextOrJson.json:
-        from socmodel_cli.report.jsonout import JSON_VERSION, dumps
-        from socmodel_cli.report.problems_dict import problem_dict
+    from socmodel_cli.report.formats import RenderOptions, scheme_check_renderer
+    from socmodel_cli.report.scheme_check_dict import SchemeCheck
 
-        sys.stdout.write(
-            dumps(
-                {
-                    "json_version": JSON_VERSION,
-                    "ok": loaded is not None,
-                    "file": str(scheme),
-                    "scheme": None
-                    if loaded is None
-                    else {"id": loaded.id, "version": loaded.version},
-                    "issues": [problem_dict(p) for p in problems],
-                }
-            )
-        )
-    else:
-        for p in problems:
-            typer.echo(p.render())
-        if loaded is not None:
-            typer.echo(
-                f"{scheme}: valid scheme {loaded.id} {loaded.version} ({len(loaded.codes)} codes)"
-            )
-        else:
-            typer.echo(f"{scheme}: invalid scheme ({len(problems)} error(s))")
+    check = SchemeCheck(str(scheme), loaded, tuple(problems))
+    sys.stdout.write(scheme_check_renderer(output_format)(check, RenderOptions()))
     raise typer.Exit(0 if loaded is not None else 1)
 
 
@@ -361,6 +310,10 @@ scheme_app.command("export", cls=Command)(cli_versioning.scheme_export)
 scheme_app.command("import", cls=Command)(cli_versioning.scheme_import)
 app.command("migrate", cls=Command)(cli_versioning.migrate)
 app.command("template", cls=Command)(cli_versioning.template)
+
+
+def _tty() -> bool:
+    return sys.stdout.isatty()
 
 
 def _report_error(exc: SocmodelError) -> None:

@@ -18,11 +18,6 @@ if TYPE_CHECKING:  # typing only: importing them would load numpy at start-up
     from socmodel_cli.ratings import Ratings
 
 
-class TextOrJson(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def scheme_path(ctx: typer.Context, value: Path | None) -> Path | None:
     """SCHEME: a path, or the name of a bundled scheme (``socmodel scheme list``)."""
     if value is None or ctx.resilient_parsing:
@@ -104,13 +99,6 @@ QuietNotesOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="No notes on stderr (what was written, what to check)."),
 ]
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 class BootstrapChoice(StrEnum):

@@ -28,11 +28,11 @@ from socmodel_cli.cli_common import (
     SchemeArg,
     SheetOpt,
     SkipInvalidOpt,
-    TextOrJson,
     echo_warnings,
     validated_ratings,
 )
 from socmodel_cli.cli_help import choices
+from socmodel_cli.output_formats import TextOrJson
 
 
 def diagnose(
@@ -107,15 +107,10 @@ def diagnose(
 
         mark = "\ufeff" if bom else ""
         write_atomic(units_csv, mark + csv_text(result), inputs=inputs, force=force)
-    if output_format is TextOrJson.json:
-        from socmodel_cli.report.diagnostics_dict import diagnosis_dict
-        from socmodel_cli.report.jsonout import dumps
+    from socmodel_cli.report.formats import RenderOptions, diagnosis_renderer
 
-        sys.stdout.write(dumps(diagnosis_dict(result)))
-    else:
-        from socmodel_cli.report.console import make_console
-        from socmodel_cli.report.diagnostics_text import render_diagnosis
-
+    if output_format is not TextOrJson.json:
         echo_warnings(warnings, quiet)
-        render_diagnosis(result, make_console(), quiet=quiet)
+    render = diagnosis_renderer(output_format)
+    sys.stdout.write(render(result, RenderOptions(quiet=quiet, terminal=sys.stdout.isatty())))
     raise typer.Exit(0 if result.ok else 1)

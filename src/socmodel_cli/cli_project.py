@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from socmodel_cli.cli_common import TextOrJson
 from socmodel_cli.cli_help import choices
+from socmodel_cli.output_formats import TextOrJson
 
 if TYPE_CHECKING:
     from socmodel_cli.bundled import ProjectFile

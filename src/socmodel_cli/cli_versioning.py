@@ -21,18 +21,12 @@ from socmodel_cli.cli_common import (
     QuietNotesOpt,
     QuietOpt,
     SchemeArg,
-    TextOrJson,
     emit,
     output_option,
     scheme_path,
 )
 from socmodel_cli.cli_help import choices
-
-
-class DiffFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+from socmodel_cli.output_formats import DiffFormat, TextOrJson
 
 
 class ExportFormat(StrEnum):
@@ -54,14 +48,6 @@ def _scheme_paths(ctx: typer.Context, value: list[Path] | None) -> list[Path] | 
 def _wrote(path: Path, what: str, quiet: bool) -> None:
     if not quiet:
         typer.echo(f"socmodel: wrote {what} to {path}", err=True)
-
-
-def _verdict_only(text: str, quiet: bool) -> str:
-    """With --quiet, a text report shrinks to its last line: the verdict."""
-    if not quiet:
-        return text
-    lines = [line for line in text.splitlines() if line.strip()]
-    return (lines[-1] + "\n") if lines else ""
 
 
 def scheme_diff(
@@ -105,19 +91,9 @@ def scheme_diff(
     from socmodel_cli.versioning.sources import diff_paths
 
     diffs = diff_paths(schemes, rev, last_tag)
-    if output_format is DiffFormat.json:
-        from socmodel_cli.report.diff_dict import diffs_dict
-        from socmodel_cli.report.jsonout import dumps
+    from socmodel_cli.report.formats import RenderOptions, diff_renderer
 
-        text = dumps(diffs_dict(diffs))
-    elif output_format is DiffFormat.markdown:
-        from socmodel_cli.report.diff_markdown import markdown_diffs
-
-        text = markdown_diffs(diffs)
-    else:
-        from socmodel_cli.report.diff_text import render_diffs
-
-        text = _verdict_only(render_diffs(diffs), quiet)
+    text = diff_renderer(output_format)(diffs, RenderOptions(quiet=quiet))
     emit(text, output, list(schemes), force)
     raise typer.Exit(0 if all(d.ok for d in diffs) else 1)
 
@@ -219,7 +195,6 @@ def migrate(
     """
     from socmodel_cli.scheme import load_scheme
     from socmodel_cli.versioning.migrate import plan_migration, write_migration
-    from socmodel_cli.versioning.migrate_report import migration_dict, migration_text
 
     loaded = load_scheme(scheme)
     result = plan_migration(loaded, files, out, encoding=encoding, from_version=from_version)
@@ -229,12 +204,9 @@ def migrate(
         for note in getattr(stop, "__notes__", ()):
             typer.echo(f"socmodel: interrupted: {note}", err=True)
         raise
-    if output_format is TextOrJson.json:
-        from socmodel_cli.report.jsonout import dumps
+    from socmodel_cli.report.formats import RenderOptions, migration_renderer
 
-        sys.stdout.write(dumps(migration_dict(result)))
-    else:
-        sys.stdout.write(_verdict_only(migration_text(result), quiet))
+    sys.stdout.write(migration_renderer(output_format)(result, RenderOptions(quiet=quiet)))
     raise typer.Exit(0 if result.ok else 1)
 
 

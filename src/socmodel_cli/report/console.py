@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from typing import TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,13 +22,23 @@ def _piped_width() -> int:
     return columns if 20 <= columns <= 1000 else 100
 
 
-def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
-    stream = sys.stderr if stderr else sys.stdout
-    tty = stream.isatty()
+def make_console(
+    *,
+    stderr: bool = False,
+    width: int | None = None,
+    file: TextIO | None = None,
+    terminal: bool | None = None,
+) -> Console:
+    """The one place consoles are made. ``file``: draw into it (a renderer capturing text);
+    ``terminal``: whether that text is for a terminal (default: whether the stream is one)."""
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    tty = stream.isatty() if terminal is None else terminal
+    if file is not None and tty and width is None:
+        width = shutil.get_terminal_size().columns
     return Console(
         file=stream,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
-        force_terminal=False if not tty else None,
+        force_terminal=tty,
         width=width or (None if tty else _piped_width()),
         highlight=False,
         soft_wrap=False,

@@ -12,7 +12,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ORDER = (Bump.MAJOR, Bump.MINOR, Bump.PATCH)
 
 
-def render_diffs(diffs: Sequence[SchemeDiff]) -> str:
+def render_diffs(diffs: Sequence[SchemeDiff], *, quiet: bool = False) -> str:
+    """Every diff in full, or with ``quiet`` each one's verdict line only."""
+    if quiet:
+        return "".join(verdict(d) + "\n" for d in diffs)
     return "\n".join(render_diff(d) for d in diffs)
 
 

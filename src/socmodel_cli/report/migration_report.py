@@ -51,7 +51,10 @@ def _file(f: FileMigration) -> dict[str, Any]:
     }
 
 
-def migration_text(result: MigrationResult) -> str:
+def migration_text(result: MigrationResult, *, quiet: bool = False) -> str:
+    """What happened to each file, then the verdict; with ``quiet`` the verdict only."""
+    if quiet:
+        return _verdict(result) + "\n"
     lines: list[str] = []
     for f in result.files:
         lines += [p.render() for p in f.problems]
@@ -75,10 +78,14 @@ def migration_text(result: MigrationResult) -> str:
             lines.append(
                 f"  formula-like text written with a protective quote: {f.neutralised_cells} cell(s)"
             )
+    lines.append(_verdict(result))
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(result: MigrationResult) -> str:
     verdict = "ok" if result.ok else "incomplete"
-    lines.append(
+    return (
         f"{verdict}: {len(result.files)} file(s) written to {result.out_dir} for "
         f"{result.scheme_id} {result.version}"
         + ("" if result.ok else "; fix the unmapped values, then run `socmodel validate`")
     )
-    return "\n".join(lines) + "\n"
