@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -36,5 +37,5 @@ def test_text_fits_the_width_without_splitting_code_ids(
     for code_id in CODE_IDS:
         for cut in range(3, len(code_id) - 2):
             head, tail = code_id[:cut], code_id[cut:]
-            for a, b in zip(lines, lines[1:], strict=False):
+            for a, b in itertools.pairwise(lines):
                 assert not (a.rstrip().endswith(head) and b.lstrip().startswith(tail)), code_id
