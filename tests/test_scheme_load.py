@@ -168,3 +168,27 @@ def test_folded_text_has_no_control_characters() -> None:
     texts = [scheme.description or "", *(c.definition or "" for c in scheme.codes)]
     assert all(ch.isprintable() or ch in "\n" for text in texts for ch in text)
     assert "therapy sessions" in (scheme.description or "").replace("\n", " ")
+
+
+def test_every_error_of_a_scheme_in_one_run(tmp_path: Path) -> None:
+    """Type errors and the cross-field rules are reported together, not in rounds."""
+    from socmodel_cli.scheme import check_scheme
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "id: Bad Id\nversion: 1.0\ntitle: T\nunit: {name: seg, keys: [segment]}\n"
+        'missing: ["", "NA", "9"]\ncodes:\n'
+        "  - {id: a, level: nominl, values: [x, y]}\n"
+        "  - {id: b, level: nominal}\n"
+        "  - {id: c, level: ordinal, values: [1, 2, 9]}\n"
+        "  - {id: c, level: nominal, values: [p, q]}\n"
+    )
+    scheme, problems = check_scheme(path)
+    assert scheme is None
+    kinds = {(p.kind, p.path) for p in problems}
+    assert ("bad-choice", "codes[0].level") in kinds
+    assert ("missing-values", "codes[1].level") in kinds
+    assert ("value-is-missing-token", "codes[2].values[2].value") in kinds
+    assert ("duplicate-code", "codes[3].id") in kinds
+    duplicate = next(p for p in problems if p.kind == "duplicate-code")
+    assert "codes[2]" in duplicate.message and duplicate.line == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,12 @@ def scheme_from_located(located: Located, file: str) -> Scheme:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
         problems = [*located.problems, *_pydantic_problems(exc, located, file)]
+        # Report the rules' findings in the same run, on the parts that did validate.
+        seen = {(p.path, p.kind) for p in problems}
+        for path, kind, msg in _rules_on_valid_parts(data, exc):
+            problem = _at(located, file, path, kind, msg)
+            if (problem.path, problem.kind) not in seen:
+                problems.append(problem)
         raise SchemeError(
             f"{file}: the scheme is invalid", sorted(problems, key=Problem.sort_key)
         ) from None
@@ -80,6 +87,56 @@ def scheme_from_located(located: Located, file: str) -> Scheme:
     if found:
         raise SchemeError(f"{file}: the scheme is invalid", sorted(found, key=Problem.sort_key))
     return scheme
+
+
+_PLACEHOLDERS = {"id": "x", "version": "1.0.0", "title": "x"}
+
+
+def _rules_on_valid_parts(
+    data: dict[str, Any], exc: ValidationError
+) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """The cross-field rules on a copy without the parts pydantic refused.
+
+    Codes with errors are left out (their indices mapped back), refused names get
+    placeholders, and migrations are skipped when the version itself is refused. Nothing is
+    reported when the unit or the code list itself is unusable.
+    """
+    bad_top: set[str] = set()
+    bad_codes: set[int] = set()
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        if len(loc) >= 2 and loc[0] == "codes" and isinstance(loc[1], int):
+            bad_codes.add(loc[1])
+        elif loc:
+            bad_top.add(str(loc[0]))
+    codes = data.get("codes")
+    if not isinstance(codes, list) or bad_top & {"unit", "codes", "missing"}:
+        return []
+    kept = [i for i in range(len(codes)) if i not in bad_codes]
+    if not kept:
+        return []
+    partial = {k: v for k, v in data.items() if k not in bad_top}
+    partial.update({k: v for k, v in _PLACEHOLDERS.items() if k in bad_top})
+    partial["codes"] = [codes[i] for i in kept]
+    if "version" in bad_top or "migrations" in bad_top:
+        partial["migrations"] = []
+    if "reliability" in bad_top:
+        partial.pop("reliability", None)
+    try:
+        scheme = Scheme.model_validate(partial)
+    except ValidationError:
+        return []
+
+    def original(m: re.Match[str]) -> str:
+        return f"codes[{kept[int(m.group(1))]}]"
+
+    out = []
+    for path, kind, msg in rules.check(scheme):
+        where = path
+        if len(path) >= 2 and path[0] == "codes" and isinstance(path[1], int):
+            where = ("codes", kept[path[1]], *path[2:])
+        out.append((where, kind, re.sub(r"codes\[(\d+)\]", original, msg)))
+    return out
 
 
 def _at(
