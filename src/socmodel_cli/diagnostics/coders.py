@@ -18,9 +18,24 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from socmodel_cli import stats
+# pair_agreement lives in pairwise.py; re-exported here where it used to be.
+from socmodel_cli.diagnostics.leave_out import leave_one_out_alphas
+from socmodel_cli.diagnostics.pairwise import PairAgreement, pair_agreement
 from socmodel_cli.diagnostics.scale import CodeView, FloatArray
 from socmodel_cli.stats import Estimate
+
+__all__ = [
+    "CategoryShift",
+    "CoderBias",
+    "LeaveOneOut",
+    "PairAgreement",
+    "Shift",
+    "attribute_bias",
+    "coder_bias",
+    "coder_biases",
+    "leave_one_out",
+    "pair_agreement",
+]
 
 
 @dataclass(frozen=True)
@@ -57,16 +72,6 @@ class CoderBias:
         if self.scale is not None:
             return self.scale
         return self.categories[0].shift if self.categories else None
-
-
-@dataclass(frozen=True)
-class PairAgreement:
-    first: str
-    second: str
-    units_shared: int
-    agreement: float | None
-    alpha: Estimate
-    kappa: Estimate | None  # Cohen's (linear weighted for ordered codes); None: no categories
 
 
 @dataclass(frozen=True)
@@ -143,37 +148,6 @@ def coder_biases(view: CodeView) -> tuple[CoderBias, ...]:
     return tuple(coder_bias(view, c, [o for o in range(n) if o != c]) for c in range(n))
 
 
-def pair_agreement(view: CodeView) -> tuple[PairAgreement, ...]:
-    """Alpha, kappa and percent agreement for every pair of coders, on the units both rated."""
-    code = view.code
-    x = view.x
-    k, cats = _categories(view)
-    out = []
-    for a in range(x.shape[1]):
-        for b in range(a + 1, x.shape[1]):
-            two = x[:, [a, b]]
-            both = ~np.isnan(two).any(axis=1)
-            two = two[both]
-            kappa: Estimate | None = None
-            if view.cats is not None and (code.categorical or code.values):
-                kappa = (
-                    stats.weighted_kappa(two, code.level, k, weights="linear", categories=cats)
-                    if code.ordered
-                    else stats.cohen_kappa(two, code.level, k, categories=cats)
-                )
-            out.append(
-                PairAgreement(
-                    first=view.coders[a],
-                    second=view.coders[b],
-                    units_shared=int(both.sum()),
-                    agreement=stats.percent_agreement(two).value,
-                    alpha=stats.alpha(two, code.level, k),
-                    kappa=kappa,
-                )
-            )
-    return tuple(out)
-
-
 def _categories(view: CodeView) -> tuple[int | None, FloatArray | None]:
     if view.code.categorical:
         return view.k, None
@@ -183,23 +157,25 @@ def _categories(view: CodeView) -> tuple[int | None, FloatArray | None]:
 
 
 def leave_one_out(view: CodeView, alpha_all: Estimate) -> tuple[LeaveOneOut, ...]:
-    """Alpha of the code with each coder's ratings left out in turn."""
-    code = view.code
-    k, _ = _categories(view)
+    """Alpha of the code with each coder's ratings left out in turn.
+
+    Computed for all coders at once from per-unit sufficient statistics
+    (:mod:`socmodel_cli.diagnostics.leave_out`); equal to ``stats.alpha`` of the matrix
+    without the coder's column.
+    """
+    n = len(view.coders)
+    if n < 3:
+        alphas = [Estimate(value=None, reason="fewer than two coders would remain")] * n
+    else:
+        alphas = leave_one_out_alphas(view)
     out = []
-    for c in range(len(view.coders)):
-        rest = np.delete(view.x, c, axis=1)
-        est = (
-            stats.alpha(rest, code.level, k)
-            if rest.shape[1] >= 2
-            else Estimate(value=None, reason="fewer than two coders would remain")
-        )
+    for name, est in zip(view.coders, alphas, strict=True):
         change = (
             est.value - alpha_all.value
             if est.value is not None and alpha_all.value is not None
             else None
         )
-        out.append(LeaveOneOut(coder=view.coders[c], alpha=est, change=change))
+        out.append(LeaveOneOut(coder=name, alpha=est, change=change))
     return tuple(out)
 
 

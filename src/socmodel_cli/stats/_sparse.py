@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from socmodel_cli.stats._checks import FloatArray, IntArray
+from socmodel_cli.stats._checks import (
+    CONTINUOUS_REASON,
+    FloatArray,
+    IntArray,
+    as_ratings,
+    check_category_values,
+    check_level,
+    value_indices,
+)
 
 # Rating pairs handled at once (a chunk of units); bounds the working memory.
 PAIR_CHUNK = 1 << 22
@@ -150,3 +158,34 @@ def count_keys(keys: IntArray, n_keys: int) -> tuple[IntArray, FloatArray]:
         return present.astype(np.int64), counts[present].astype(np.float64)
     uniq, counts = np.unique(keys, return_counts=True)
     return uniq.astype(np.int64), counts.astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoricalList:
+    """A code's ratings as category indices (``ratings.value``), with ``k`` categories."""
+
+    ratings: RatingList
+    k: int
+
+
+def categorical_list(
+    ratings: FloatArray,
+    level: str,
+    n_categories: int | None,
+    categories: FloatArray | None,
+) -> CategoricalList | str:
+    """The sparse twin of :func:`socmodel_cli.stats._checks.categorical_view`: the ratings
+    as category indices, or the reason the code has no categories (a continuous code)."""
+    lvl = check_level(level)
+    x = as_ratings(ratings)
+    r = rating_list(x)
+    if lvl in ("nominal", "ordinal"):
+        if n_categories is None:
+            raise ValueError(f"n_categories is required for {lvl} codes")
+        check_category_values(r.value, int(n_categories))
+        return CategoricalList(r, int(n_categories))
+    if categories is None:
+        return CONTINUOUS_REASON
+    idx = value_indices(r.value, categories).astype(np.float64)
+    coded = RatingList(unit=r.unit, coder=r.coder, value=idx, m=r.m, n_coders=r.n_coders)
+    return CategoricalList(coded, int(np.asarray(categories).size))

@@ -38,7 +38,7 @@ from socmodel_cli.stats._checks import (
     FloatArray,
     IntArray,
     as_ratings,
-    category_codes,
+    check_category_values,
     check_level,
     describe_value,
 )
@@ -65,12 +65,12 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
     lvl = check_level(level)
     x = as_ratings(ratings)
     categorical = lvl in ("nominal", "ordinal")
+    everyone = rating_list(x)
     k = 0
     if categorical:
-        k = n_categories if n_categories is not None else _infer_k(x)
-        category_codes(x, k)  # checks the cells
+        k = n_categories if n_categories is not None else _infer_k(everyone.value)
+        check_category_values(everyone.value, k)
     n_units, n_coders = x.shape
-    everyone = rating_list(x)
     units_used = int((everyone.m >= 2).sum())
     excluded = nonzero({FEWER_THAN_TWO: n_units - units_used})
     if n_coders < 2:
@@ -113,8 +113,7 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
     return Estimate(value=value, units_used=units_used, units_excluded=excluded)
 
 
-def _infer_k(x: FloatArray) -> int:
-    vals = x[~np.isnan(x)]
+def _infer_k(vals: FloatArray) -> int:
     return int(vals.max()) + 1 if vals.size else 1
 
 
@@ -243,3 +242,17 @@ def ratio_pair_sum(vals: FloatArray, counts: FloatArray) -> float:
         d[np.tril_indices(stop - start, k=0, m=d.shape[1])] = 0.0
         total += 2.0 * float(counts[start:stop] @ (d @ counts[start:]))
     return total
+
+
+def ratio_potentials(vals: FloatArray, counts: FloatArray) -> FloatArray:
+    """phi_v = sum_w c_w delta_ratio(v, w) for every distinct value v (sorted), blockwise.
+
+    Used to remove values from a pool without summing it again:
+    sum over the pool without D = sum_vw c c delta - 2 sum_v D_v phi_v + sum_vw D D delta.
+    """
+    out = np.zeros(vals.size)
+    step = max(1, _RATIO_BLOCK // max(vals.size, 1))
+    for start in range(0, vals.size, step):
+        block = ratio_delta(vals[start : start + step, None], vals[None, :])
+        out[start : start + step] = block @ counts
+    return out

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from socmodel_cli.stats._checks import CategoricalView, FloatArray, IntArray, categorical_view
-from socmodel_cli.stats._sparse import RatingList, pairs_in_units, rating_list
+from socmodel_cli.stats._sparse import RatingList, categorical_list, pairs_in_units
 from socmodel_cli.stats.estimate import (
     FEWER_THAN_TWO,
     NOT_BOTH,
@@ -152,19 +152,18 @@ def light_kappa(
     pairs that rated a unit together are visited (from the units' rating lists), so the cost
     is O(ratings x coders per unit), not O(coders^2 x units).
     """
-    view = categorical_view(ratings, level, n_categories, categories)
-    if isinstance(view, str):
-        return undefined(view)
-    codes = view.codes
-    n_units, n_coders = codes.shape
+    coded = categorical_list(ratings, level, n_categories, categories)
+    if isinstance(coded, str):
+        return undefined(coded)
+    r = coded.ratings.pairable()
+    n_units, n_coders = r.n_units, r.n_coders
     if n_coders < 2:
         return undefined("a single coder: Light's kappa needs at least two coders")
-    r = rating_list(np.where(codes >= 0, codes, np.nan)).pairable()
     excluded = nonzero({FEWER_THAN_TWO: n_units - int((r.m >= 2).sum())})
     kappa_parts: list[FloatArray] = []
     defined_keys: list[IntArray] = []
     shared = 0
-    for chunk in coder_pair_tables(r, view.k):
+    for chunk in coder_pair_tables(r, coded.k):
         got = kappa_of_tables(chunk.tables)
         shared += got.n.size
         kappa_parts.append(got.value[got.defined])

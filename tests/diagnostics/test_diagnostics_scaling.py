@@ -1,0 +1,214 @@
+"""The diagnostics computed for all coders at once equal the one-at-a-time definitions.
+
+pair_agreement, leave_one_out and the coder biases are computed from the units' rating
+lists and from per-unit sufficient statistics; each is checked here against the direct
+computation (``stats`` on the two columns, on the matrix without the coder, the paired
+difference on shared units), on sparse designs with many coders and on dense ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from socmodel_cli import stats
+from socmodel_cli.diagnostics.coders import coder_bias, coder_biases, leave_one_out
+from socmodel_cli.diagnostics.pairwise import pair_agreement
+from socmodel_cli.diagnostics.scale import CodeView, code_view
+from socmodel_cli.ratings import CodeMatrix
+from socmodel_cli.scheme.model import Code
+from socmodel_cli.stats import Estimate
+
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+def _code(level: str, k: int, declared: bool) -> Code:
+    if level in ("nominal", "ordinal"):
+        return Code(id="c", label="C", level=level, values=list(range(k)))  # type: ignore[arg-type]
+    if declared:
+        return Code(id="c", label="C", level=level, values=[0.5 * v for v in range(k)])  # type: ignore[arg-type]
+    return Code(id="c", label="C", level=level)  # type: ignore[arg-type]
+
+
+def _view(level: str, x: np.ndarray, k: int, declared: bool = False) -> CodeView:
+    units = tuple((f"u{i}",) for i in range(x.shape[0]))
+    coders = tuple(f"c{j}" for j in range(x.shape[1]))
+    return code_view(
+        CodeMatrix(code=_code(level, k, declared), values=x, units=units, coders=coders)
+    )
+
+
+def _data(seed: int, level: str, *, sparse: bool, declared: bool = False) -> tuple[np.ndarray, int]:
+    """Ratings with agreement structure; sparse: many coders, 2-3 per unit."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 6))
+    units = int(rng.integers(3, 40)) if sparse else int(rng.integers(3, 90))
+    coders = int(rng.integers(6, 25)) if sparse else int(rng.integers(2, 6))
+    truth = rng.integers(0, k, units)
+    noise = rng.integers(-1, 2, (units, coders)) * (rng.random((units, coders)) < 0.35)
+    x = np.clip(truth[:, None] + noise, 0, k - 1).astype(float)
+    if sparse:
+        keep = np.zeros_like(x, dtype=bool)
+        for u in range(units):
+            keep[u, rng.choice(coders, size=int(rng.integers(1, 4)), replace=False)] = True
+        x[~keep] = np.nan
+    else:
+        x[rng.random(x.shape) < 0.2] = np.nan
+    if level in ("interval", "ratio") and not declared:
+        x = x * 1.7 + (0.0 if level == "ratio" else -2.0)
+        x = np.where(rng.random(x.shape) < 0.3, x + rng.normal(size=x.shape).round(2), x)
+        if level == "ratio":
+            x = np.abs(x)
+    elif declared:
+        x = x * 0.5
+    if rng.random() < 0.15:  # some data without variation in some pairs
+        x[: units // 2] = np.where(
+            np.isnan(x[: units // 2]), np.nan, x[0, 0] if not np.isnan(x[0, 0]) else 0.0
+        )
+    return x, k
+
+
+def _k(view: CodeView) -> int | None:
+    return view.k if view.code.categorical else None
+
+
+def _same_estimate(got: Estimate, want: Estimate, tol: float = 1e-12) -> None:
+    assert (got.value is None) == (want.value is None), (got, want)
+    if want.value is not None:
+        assert got.value == pytest.approx(want.value, abs=tol)
+    assert got.reason == want.reason
+    assert got.units_used == want.units_used
+    assert dict(got.units_excluded) == dict(want.units_excluded)
+    assert (got.se is None) == (want.se is None), (got, want)
+    if want.se is not None:
+        assert got.se == pytest.approx(want.se, abs=tol)
+        assert got.ci == pytest.approx(want.ci, abs=tol)
+
+
+CASES = [
+    (seed, level, sparse, declared)
+    for seed, level, sparse in itertools.product(range(12), LEVELS, (True, False))
+    for declared in ((False, True) if level in ("interval", "ratio") else (False,))
+]
+
+
+@pytest.mark.parametrize(("seed", "level", "sparse", "declared"), CASES)
+def test_pair_agreement_equals_the_two_column_coefficients(
+    seed: int, level: str, sparse: bool, declared: bool
+) -> None:
+    x, k = _data(seed, level, sparse=sparse, declared=declared)
+    view = _view(level, x, k, declared)
+    got = {(p.first, p.second): p for p in pair_agreement(view)}
+    cats = view.positions if view.code.values and not view.code.categorical else None
+    expected_pairs = 0
+    for a, b in itertools.combinations(range(x.shape[1]), 2):
+        both = ~np.isnan(x[:, a]) & ~np.isnan(x[:, b])
+        key = (f"c{a}", f"c{b}")
+        if not both.any():
+            assert key not in got
+            continue
+        expected_pairs += 1
+        p = got[key]
+        two = x[both][:, [a, b]]
+        assert p.units_shared == int(both.sum())
+        assert p.agreement == pytest.approx(stats.percent_agreement(two).value, abs=1e-15)
+        _same_estimate(p.alpha, stats.alpha(two, level, _k(view)))
+        if p.kappa is None:
+            assert view.cats is None or not (view.code.categorical or view.code.values)
+            continue
+        want = (
+            stats.weighted_kappa(two, level, _k(view), weights="linear", categories=cats)
+            if view.code.ordered
+            else stats.cohen_kappa(two, level, _k(view), categories=cats)
+        )
+        _same_estimate(p.kappa, want)
+    assert len(got) == expected_pairs
+
+
+@pytest.mark.parametrize(("seed", "level", "sparse", "declared"), CASES)
+def test_leave_one_out_equals_alpha_without_the_column(
+    seed: int, level: str, sparse: bool, declared: bool
+) -> None:
+    x, k = _data(seed, level, sparse=sparse, declared=declared)
+    view = _view(level, x, k, declared)
+    everyone = stats.alpha(x, level, _k(view))
+    for c, got in enumerate(leave_one_out(view, everyone)):
+        assert got.coder == f"c{c}"
+        if x.shape[1] < 3:
+            assert got.alpha.value is None and got.alpha.reason
+            continue
+        want = stats.alpha(np.delete(x, c, axis=1), level, _k(view))
+        _same_estimate(got.alpha, want)
+        if want.value is not None and everyone.value is not None:
+            assert got.change == pytest.approx(want.value - everyone.value, abs=1e-12)
+        else:
+            assert got.change is None
+
+
+def _direct_bias(view: CodeView, c: int, others: list[int]) -> dict[str, Any]:
+    """The paired difference on shared units, written out (ordered codes)."""
+    nums = view.numbers
+    theirs = nums[:, others]
+    shared = ~np.isnan(nums[:, c]) & (~np.isnan(theirs)).any(axis=1)
+    mine = nums[shared, c]
+    means = np.array([np.nanmean(row) for row in theirs[shared]]) if mine.size else mine
+    d = mine - means
+    pooled = np.concatenate([mine, theirs[shared][~np.isnan(theirs[shared])]])
+    return {"n": int(shared.sum()), "d": d, "mine": mine, "theirs": means, "pooled": pooled}
+
+
+@pytest.mark.parametrize(("seed", "level", "sparse", "declared"), CASES)
+def test_every_coder_against_the_others_equals_one_at_a_time(
+    seed: int, level: str, sparse: bool, declared: bool
+) -> None:
+    x, k = _data(seed, level, sparse=sparse, declared=declared)
+    view = _view(level, x, k, declared)
+    everyone = list(range(x.shape[1]))
+    all_at_once = coder_biases(view)
+    for c, got in enumerate(all_at_once):
+        others = [o for o in everyone if o != c]
+        assert got == coder_bias(view, c, others)
+        assert got.units == int((~np.isnan(x[:, c])).sum())
+        if view.ordered:
+            want = _direct_bias(view, c, others)
+            assert got.shared_units == want["n"]
+            if want["n"] == 0:
+                assert got.scale is None
+                continue
+            s = got.scale
+            assert s is not None
+            assert s.difference == pytest.approx(want["d"].mean(), abs=1e-12)
+            assert s.mean == pytest.approx(want["mine"].mean(), abs=1e-12)
+            assert s.others_mean == pytest.approx(want["theirs"].mean(), abs=1e-12)
+            sd = want["d"].std(ddof=1) if want["n"] >= 2 else 0.0
+            if sd > 1e-9:
+                assert s.t == pytest.approx(
+                    want["d"].mean() / (sd / math.sqrt(want["n"])), rel=1e-9
+                )
+
+
+EDGE = {
+    "constant": np.array([[1.0, 1.0, 1.0], [1.0, 1.0, np.nan], [np.nan, 1.0, 1.0]]),
+    "only-in-pairs": np.array([[0.0, 1.0, np.nan], [1.0, np.nan, 0.0], [np.nan, 2.0, 2.0]]),
+    "one-coder-makes-the-variation": np.array(
+        [[1.0, 1.0, 3.0], [2.0, 2.0, np.nan], [2.0, 2.0, 0.0], [1.0, 1.0, 1.0]]
+    ),
+    "unit-of-all-coders": np.array(
+        [[0.0, 1.0, 2.0, 1.0], [np.nan, 1.0, 1.0, np.nan], [2.0, np.nan, np.nan, 2.0]]
+    ),
+    "single-ratings": np.array([[0.0, np.nan, np.nan], [np.nan, 1.0, np.nan], [2.0, 2.0, 1.0]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE))
+@pytest.mark.parametrize("level", LEVELS)
+def test_leave_one_out_special_cases(name: str, level: str) -> None:
+    x = EDGE[name]
+    view = _view(level, x, 4)
+    everyone = stats.alpha(x, level, _k(view))
+    for c, got in enumerate(leave_one_out(view, everyone)):
+        _same_estimate(got.alpha, stats.alpha(np.delete(x, c, axis=1), level, _k(view)))
