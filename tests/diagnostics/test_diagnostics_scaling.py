@@ -16,9 +16,12 @@ import numpy as np
 import pytest
 
 from socmodel_cli import stats
+from socmodel_cli.diagnostics.categories import category_agreement
 from socmodel_cli.diagnostics.coders import coder_bias, coder_biases, leave_one_out
+from socmodel_cli.diagnostics.coincidence import disagreement
 from socmodel_cli.diagnostics.pairwise import pair_agreement
 from socmodel_cli.diagnostics.scale import CodeView, code_view
+from socmodel_cli.diagnostics.units import unit_contributions
 from socmodel_cli.ratings import CodeMatrix
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
@@ -189,6 +192,31 @@ def test_every_coder_against_the_others_equals_one_at_a_time(
                 assert s.t == pytest.approx(
                     want["d"].mean() / (sd / math.sqrt(want["n"])), rel=1e-9
                 )
+        else:
+            _check_categories(view, c, others, got.categories)
+
+
+def _check_categories(view: CodeView, c: int, others: list[int], got: Any) -> None:
+    cats = view.cats
+    assert cats is not None
+    theirs = cats[:, others]
+    rated = (theirs >= 0).sum(axis=1)
+    shared = (cats[:, c] >= 0) & (rated > 0)
+    if not shared.any():
+        assert got == ()
+        return
+    by_index = {s.index: s.shift for s in got}
+    assert sorted(by_index) == list(range(view.k))
+    for g in range(view.k):
+        own = (cats[shared, c] == g).astype(float)
+        share = (theirs[shared] == g).sum(axis=1) / rated[shared]
+        s = by_index[g]
+        assert s.units == int(shared.sum())
+        assert s.mean == pytest.approx(own.mean(), abs=1e-12)
+        assert s.others_mean == pytest.approx(share.mean(), abs=1e-12)
+        assert s.difference == pytest.approx((own - share).mean(), abs=1e-12)
+    order = [(-abs(s.shift.t or 0.0), -abs(s.shift.difference), s.index) for s in got]
+    assert order == sorted(order)
 
 
 EDGE = {
@@ -212,3 +240,54 @@ def test_leave_one_out_special_cases(name: str, level: str) -> None:
     everyone = stats.alpha(x, level, _k(view))
     for c, got in enumerate(leave_one_out(view, everyone)):
         _same_estimate(got.alpha, stats.alpha(np.delete(x, c, axis=1), level, _k(view)))
+
+
+@pytest.mark.parametrize(("seed", "sparse"), list(itertools.product(range(10), (True, False))))
+def test_bias_indices_are_the_largest_over_coder_pairs(seed: int, sparse: bool) -> None:
+    x, k = _data(seed, "nominal", sparse=sparse)
+    view = _view("nominal", x, k)
+    picture = disagreement(view)
+    assert picture is not None
+    got = category_agreement(view, picture)
+    for c in range(view.k):
+        best: tuple[float | None, tuple[str, str] | None] = (None, None)
+        for a, b in itertools.combinations(range(x.shape[1]), 2):
+            both = ~np.isnan(x[:, a]) & ~np.isnan(x[:, b])
+            if both.any():
+                bi = abs((x[both, a] == c).mean() - (x[both, b] == c).mean())
+                if best[0] is None or bi > best[0]:  # the first pair wins exact ties
+                    best = (bi, (f"c{a}", f"c{b}"))
+        assert got[c].bias_pair == best[1]
+        assert got[c].bias_index == pytest.approx(best[0], abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("seed", "level", "sparse"), list(itertools.product(range(8), LEVELS, (True, False)))
+)
+def test_unit_contributions_are_sums_over_pairs_in_the_unit(
+    seed: int, level: str, sparse: bool
+) -> None:
+    x, k = _data(seed, level, sparse=sparse)
+    view = _view(level, x, k)
+    got = unit_contributions(view)
+    pos = x
+    if level == "ordinal":
+        pairable = (~np.isnan(x)).sum(axis=1) >= 2
+        vals = x[pairable][~np.isnan(x[pairable])].astype(int)
+        n_g = np.bincount(vals, minlength=k)
+        ranks = np.cumsum(n_g) - n_g / 2.0
+        pos = np.where(np.isnan(x), np.nan, ranks[np.nan_to_num(x).astype(int)])
+    for u in range(x.shape[0]):
+        row = pos[u][~np.isnan(pos[u])]
+        if row.size < 2:
+            assert got[u] == 0.0
+            continue
+        total = 0.0
+        for a, b in itertools.permutations(row, 2):
+            if level == "nominal":
+                total += float(a != b)
+            elif level == "ratio":
+                total += 0.0 if a + b == 0 else ((a - b) / (a + b)) ** 2
+            else:
+                total += (a - b) ** 2
+        assert got[u] == pytest.approx(total / (row.size - 1), rel=1e-12, abs=1e-12)

@@ -23,6 +23,8 @@ from socmodel_cli import stats
 from socmodel_cli.diagnostics.coincidence import Disagreement
 from socmodel_cli.diagnostics.scale import CodeView
 from socmodel_cli.stats import Estimate
+from socmodel_cli.stats._sparse import rating_list
+from socmodel_cli.stats.tables import coder_pair_tables
 
 
 @dataclass(frozen=True)
@@ -75,23 +77,24 @@ def category_agreement(view: CodeView, picture: Disagreement) -> tuple[CategoryA
 
 def _bias_indices(view: CodeView) -> list[tuple[float | None, tuple[str, str] | None]]:
     """Per category, the largest |share of c by coder a - share by coder b| over coder pairs
-    (units both rated), and that pair."""
+    (units both rated), and that pair (the first in coder order on ties). Only pairs that
+    rated a unit together are visited, from the units' rating lists."""
     assert view.cats is not None
     cats = view.cats
     k = view.k
     best: list[tuple[float | None, tuple[str, str] | None]] = [(None, None)] * k
-    n_coders = cats.shape[1]
-    for a in range(n_coders):
-        for b in range(a + 1, n_coders):
-            both = (cats[:, a] >= 0) & (cats[:, b] >= 0)
-            n = int(both.sum())
-            if n == 0:
-                continue
-            share_a = np.bincount(cats[both, a], minlength=k) / n
-            share_b = np.bincount(cats[both, b], minlength=k) / n
-            pair = (view.coders[a], view.coders[b])
-            for c, bi in enumerate(np.abs(share_a - share_b).tolist()):
-                current = best[c][0]
-                if current is None or bi > current:
-                    best[c] = (bi, pair)
+    r = rating_list(np.where(cats >= 0, cats, np.nan).astype(np.float64)).pairable()
+    for chunk in coder_pair_tables(r, k):
+        n = chunk.tables.sum(axis=(1, 2))[:, None]
+        bi = np.abs(chunk.tables.sum(axis=2) / n - chunk.tables.sum(axis=1) / n)  # (P, k)
+        top = bi.argmax(axis=0)
+        for c in range(k):
+            value = float(bi[top[c], c])
+            current = best[c][0]
+            if current is None or value > current:
+                pair = (
+                    view.coders[int(chunk.first[top[c]])],
+                    view.coders[int(chunk.second[top[c]])],
+                )
+                best[c] = (value, pair)
     return best
