@@ -242,10 +242,15 @@ def test_leave_one_out_special_cases(name: str, level: str) -> None:
         _same_estimate(got.alpha, stats.alpha(np.delete(x, c, axis=1), level, _k(view)))
 
 
-@pytest.mark.parametrize(("seed", "sparse"), list(itertools.product(range(10), (True, False))))
-def test_bias_indices_are_the_largest_over_coder_pairs(seed: int, sparse: bool) -> None:
-    x, k = _data(seed, "nominal", sparse=sparse)
-    view = _view("nominal", x, k)
+@pytest.mark.parametrize(
+    ("seed", "sparse", "level"),
+    list(itertools.product(range(10), (True, False), ("nominal", "interval"))),
+)
+def test_bias_indices_are_the_largest_over_coder_pairs(seed: int, sparse: bool, level: str) -> None:
+    declared = level == "interval"  # categories from declared values 0, .5, 1, ...
+    x, k = _data(seed, level, sparse=sparse, declared=declared)
+    view = _view(level, x, k, declared)
+    x = np.where(np.isnan(x), np.nan, view.cats)
     picture = disagreement(view)
     assert picture is not None
     got = category_agreement(view, picture)
@@ -258,6 +263,8 @@ def test_bias_indices_are_the_largest_over_coder_pairs(seed: int, sparse: bool) 
                 if best[0] is None or bi > best[0]:  # the first pair wins exact ties
                     best = (bi, (f"c{a}", f"c{b}"))
         assert got[c].bias_pair == best[1]
+        recoded = np.where(np.isnan(x), np.nan, (x == c).astype(float))
+        _same_estimate(got[c].alpha, stats.alpha(recoded, "nominal", 2))
         assert got[c].bias_index == pytest.approx(best[0], abs=1e-15)
 
 

@@ -86,17 +86,17 @@ def _biases(view: CodeView, active: Sequence[int]) -> list[CoderBias]:
         scales = scale_shifts(view, active)
     else:
         categories = category_shifts(view, active)
-    rated = (~np.isnan(view.x)).sum(axis=0)
+    rated = np.bincount(view.ratings.coder, minlength=len(view.coders))
     names = view.coders
+    active_names = tuple(names[c] for c in active)
     out = []
-    for c in active:
-        others = tuple(names[o] for o in active if o != c)
+    for i, c in enumerate(active):
         out.append(
             CoderBias(
                 coder=names[c],
                 units=int(rated[c]),
                 shared_units=shared[c],
-                compared_with=others,
+                compared_with=active_names[:i] + active_names[i + 1 :],
                 scale=scales[c] if view.ordered else None,
                 categories=() if view.ordered else categories[c],
             )

@@ -39,7 +39,7 @@ from socmodel_cli.diagnostics.scale import CodeView, FloatArray
 from socmodel_cli.stats import Estimate
 from socmodel_cli.stats._checks import describe_value
 from socmodel_cli.stats._precision import in_frame
-from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units, rating_list
+from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
 from socmodel_cli.stats.alpha import ratio_delta, ratio_pair_sum, ratio_potentials
 from socmodel_cli.stats.estimate import FEWER_THAN_TWO, nonzero, undefined
 
@@ -56,7 +56,7 @@ def leave_one_out_alphas(view: CodeView) -> list[Estimate]:
     level = view.code.level
     k = view.k if view.code.categorical else None
     n_coders = x.shape[1]
-    r = rating_list(x).pairable()
+    r = view.ratings.pairable()
     n_units = x.shape[0]
     if r.size == 0:
         nothing = undefined(

@@ -29,10 +29,10 @@ from numpy.typing import NDArray
 from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
 from socmodel_cli.stats import Estimate
 from socmodel_cli.stats._checks import describe_value, value_indices
-from socmodel_cli.stats._sparse import pairs_in_units, rating_list
+from socmodel_cli.stats._sparse import pairs_in_units
 from socmodel_cli.stats.alpha import NOT_REPRESENTABLE, ratio_delta, ratio_pair_sum
 from socmodel_cli.stats.estimate import undefined
-from socmodel_cli.stats.tables import kappa_estimate, kappa_of_tables, no_variation_reason
+from socmodel_cli.stats.tables import kappa_estimate, kappa_of_tables, no_variation_reasons
 from socmodel_cli.stats.weights import agreement_weights
 
 # Pairs whose pooled values are at most this many have their ratio sums enumerated together.
@@ -62,14 +62,11 @@ class _Shared:
     va: FloatArray  # (E,) value of coder a
     vb: FloatArray  # (E,) value of coder b
 
-    @property
-    def n(self) -> IntArray:
-        out: IntArray = np.diff(self.start)
-        return out
+    n: IntArray  # (P,) shared units of each pair
 
 
-def _shared(x: FloatArray) -> _Shared:
-    r = rating_list(x).pairable()
+def _shared(view: CodeView) -> _Shared:
+    r = view.ratings.pairable()
     c = r.n_coders
     keys, va, vb = [], [], []
     for i, j in pairs_in_units(r):
@@ -84,6 +81,7 @@ def _shared(x: FloatArray) -> _Shared:
         first=pairs // c,
         second=pairs % c,
         start=np.append(first_entry, key.size).astype(np.int64),
+        n=counts.astype(np.int64),
         pair=np.repeat(np.arange(pairs.size), counts),
         va=np.concatenate(va)[order] if va else np.zeros(0),
         vb=np.concatenate(vb)[order] if vb else np.zeros(0),
@@ -96,7 +94,7 @@ def _per_pair(s: _Shared, weights: FloatArray) -> FloatArray:
 
 def pair_agreement(view: CodeView) -> tuple[PairAgreement, ...]:
     """Alpha, kappa and percent agreement for every pair of coders that shares a unit."""
-    s = _shared(view.x)
+    s = _shared(view)
     if s.first.size == 0:
         return ()
     n = s.n
@@ -135,8 +133,7 @@ def _alphas(view: CodeView, s: _Shared) -> list[Estimate]:
             ok = varied & (lo >= 0)
             value[ok] = _ratio_alpha(s, pooled, ok)
     out = []
-    for p in range(n.size):
-        used = int(s.n[p])
+    for p, used in enumerate(s.n.tolist()):
         if not varied[p]:
             label = describe_value(float(s.va[s.start[p]]), categorical=categorical)
             out.append(undefined(f"no variation: every pairable value is {label}", units_used=used))
@@ -279,10 +276,17 @@ def _kappas(view: CodeView, s: _Shared) -> list[Estimate] | None:
         ).astype(np.float64)
         tables = flat.reshape(hi - lo, k, k)
         got = kappa_of_tables(tables, weights)
-        for p in range(hi - lo):
-            n = int(got.n[p])
-            if not got.defined[p]:
-                out.append(undefined(no_variation_reason(tables[p]), units_used=n))
+        reasons = no_variation_reasons(tables)
+        for n, defined, value, se, reason in zip(
+            got.n.tolist(),
+            got.defined.tolist(),
+            got.value.tolist(),
+            got.se.tolist(),
+            reasons,
+            strict=True,
+        ):
+            if defined:
+                out.append(kappa_estimate(value, se, int(n), 0.95))
             else:
-                out.append(kappa_estimate(float(got.value[p]), float(got.se[p]), n, 0.95))
+                out.append(undefined(reason, units_used=int(n)))
     return out

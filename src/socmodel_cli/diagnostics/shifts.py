@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
 from socmodel_cli.stats._precision import frame
-from socmodel_cli.stats._sparse import RatingList, rating_list
+from socmodel_cli.stats._sparse import RatingList
 
 # Ratings (times categories) handled at once for nominal codes.
 _CHUNK = 1 << 22
@@ -83,7 +83,7 @@ def _t(g: _Groups, i: int) -> float | None:
 
 def _active(view: CodeView, active: Sequence[int]) -> RatingList:
     """The shared ratings: of the active coders, in units two or more of them rated."""
-    r = rating_list(view.numbers)
+    r = view.scale_ratings
     keep = np.zeros(r.n_coders, dtype=bool)
     keep[list(active)] = True
     return r.where(keep[r.coder]).pairable()

@@ -18,14 +18,14 @@ values' frame (shift-invariant shares at any magnitude).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from socmodel_cli.diagnostics.scale import CodeView, FloatArray
+from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
 from socmodel_cli.ratings import UnitKey, unit_label
 from socmodel_cli.stats._precision import frame
-from socmodel_cli.stats._sparse import pairs_in_units, rating_list
+from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
 from socmodel_cli.stats.alpha import ratio_delta
 
 
@@ -41,26 +41,22 @@ class UnitDisagreement:
     spread: float | None  # max - min on the scale (ordered codes)
 
 
-def _delta_positions(view: CodeView) -> tuple[FloatArray, int]:
-    """Per rating, the number the metric compares (ordinal ranks, interval values moved into
-    their frame, or the values), and the power of two that takes a squared difference of
-    them back to the metric's units."""
-    x = view.x
+def _delta_positions(view: CodeView) -> tuple[RatingList, int]:
+    """The ratings with the number the metric compares as value (ordinal ranks, interval
+    values moved into their frame, or the values), and the power of two that takes a
+    squared difference of them back to the metric's units."""
+    r = view.ratings
     level = view.code.level
     if level == "interval":
-        present = x[~np.isnan(x)]
-        f = frame(present)
-        return f.apply(x), 2 * f.unit
+        f = frame(r.value)
+        return replace(r, value=f.apply(r.value)), 2 * f.unit
     if level != "ordinal":
-        return x, 0
-    assert view.cats is not None
-    cats = view.cats
-    pairable = (cats >= 0).sum(axis=1) >= 2
-    pooled = cats[pairable]
-    n_g = np.bincount(pooled[pooled >= 0], minlength=view.k).astype(np.float64)
+        return r, 0
+    pooled = r.value[r.m[r.unit] >= 2].astype(np.int64)
+    n_g = np.bincount(pooled, minlength=view.k).astype(np.float64)
     # Cumulative-midpoint ranks: sum_{g<c} n_g + n_c / 2 (Krippendorff's ordinal metric).
     ranks = np.cumsum(n_g) - n_g / 2.0
-    return np.where(cats >= 0, ranks[np.maximum(cats, 0)], np.nan), 0
+    return replace(r, value=ranks[r.value.astype(np.int64)]), 0
 
 
 def _delta(level: str, a: FloatArray, b: FloatArray) -> FloatArray:
@@ -76,8 +72,8 @@ def _delta(level: str, a: FloatArray, b: FloatArray) -> FloatArray:
 def _contributions(view: CodeView) -> tuple[FloatArray, int]:
     """Each unit's contribution to n * D_o in the frame of ``_delta_positions``, from the pairs
     of ratings inside units (O(ratings x coders per unit)), and the exponent back."""
-    p, exponent = _delta_positions(view)
-    r = rating_list(p).pairable()
+    everyone, exponent = _delta_positions(view)
+    r = everyone.pairable()
     total = np.zeros(r.n_units, dtype=np.float64)
     for i, j in pairs_in_units(r):
         d = _delta(view.code.level, r.value[i], r.value[j])
@@ -96,29 +92,42 @@ def unit_contributions(view: CodeView) -> FloatArray:
     return out
 
 
+def _rows_of(r: RatingList, units: IntArray) -> IntArray:
+    """Indices of the ratings of ``units``, unit after unit."""
+    start = r.first_of_unit()[units]
+    m = r.m[units]
+    out: IntArray = np.repeat(start - (np.cumsum(m) - m), m) + np.arange(int(m.sum()))
+    return out
+
+
 def unit_disagreements(view: CodeView) -> tuple[UnitDisagreement, ...]:
     """Every unit with some disagreement, the largest contribution first."""
     contrib, exponent = _contributions(view)
     total = float(contrib.sum())
     if total <= 0:
         return ()
-    r = rating_list(view.x)
+    r = view.ratings
     start = r.first_of_unit()
     numbers = view.numbers[r.unit, r.coder]
     units = np.flatnonzero(contrib > 0)
     order = units[np.lexsort((units, -contrib[units]))]
+    # Agreeing coder pairs per unit: sum over equal values of n (n - 1) / 2.
+    _, value_index = np.unique(r.value, return_inverse=True)
+    n_vals = int(value_index.max()) + 1 if value_index.size else 1
+    keys, same = count_keys(r.unit * n_vals + value_index, r.n_units * n_vals)
+    agreeing = np.bincount(keys // n_vals, weights=same * (same - 1) / 2, minlength=r.n_units)
     n_coders = len(view.coders)
+    coder, text = r.coder.tolist(), [view.text(v) for v in r.value[_rows_of(r, order)].tolist()]
     out = []
+    at = 0
     for u in order.tolist():
-        lo, hi = int(start[u]), int(start[u] + r.m[u])
-        vals = r.value[lo:hi]
-        pairs = vals.size * (vals.size - 1) // 2
-        _, counts = np.unique(vals, return_counts=True)
-        agreeing = int((counts * (counts - 1) // 2).sum())
+        lo, m = int(start[u]), int(r.m[u])
         row: list[str | None] = [None] * n_coders
-        for c, v in zip(r.coder[lo:hi].tolist(), vals.tolist(), strict=True):
-            row[c] = view.text(v)
-        nums = numbers[lo:hi]
+        for offset in range(m):
+            row[coder[lo + offset]] = text[at + offset]
+        at += m
+        pairs = m * (m - 1) // 2
+        nums = numbers[lo : lo + m]
         with np.errstate(over="ignore"):
             spread = float(nums.max() - nums.min()) if view.ordered else None
             metric = float(np.ldexp(contrib[u], exponent))
@@ -129,8 +138,8 @@ def unit_disagreements(view: CodeView) -> tuple[UnitDisagreement, ...]:
                 values=tuple(row),
                 contribution=metric if math.isfinite(metric) else None,
                 share=float(contrib[u]) / total,
-                disagreeing_pairs=pairs - agreeing,
-                pairs=int(pairs),
+                disagreeing_pairs=pairs - round(float(agreeing[u])),
+                pairs=pairs,
                 spread=spread if spread is None or math.isfinite(spread) else None,
             )
         )

@@ -71,15 +71,24 @@ class RatingList:
         return out
 
 
+def rated_cells(x: FloatArray) -> IntArray:
+    """Flat (row-major) indices of the cells that are not NaN, in one pass over ``x``."""
+    flat = np.ascontiguousarray(x).ravel()
+    return np.flatnonzero(flat == flat).astype(np.int64)  # noqa: PLR0124 (NaN != NaN)
+
+
 def rating_list(x: FloatArray) -> RatingList:
     """The ratings of a units x coders float matrix (NaN = not coded)."""
-    unit, coder = np.nonzero(~np.isnan(x))
+    flat = np.ascontiguousarray(x).ravel()
+    at = rated_cells(x)
+    n_coders = int(x.shape[1])
+    unit, coder = np.divmod(at, max(n_coders, 1))
     return RatingList(
         unit=unit.astype(np.int64),
         coder=coder.astype(np.int64),
-        value=x[unit, coder],
+        value=flat[at],
         m=np.bincount(unit, minlength=x.shape[0]).astype(np.int64),
-        n_coders=int(x.shape[1]),
+        n_coders=n_coders,
     )
 
 

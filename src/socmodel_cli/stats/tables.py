@@ -97,10 +97,21 @@ def _as_table(table: ArrayLike) -> FloatArray:
 
 
 def no_variation_reason(table: FloatArray) -> str:
-    used = np.flatnonzero(table.sum(axis=0) + table.sum(axis=1))
-    if used.size == 1:
-        return f"no variation: both coders gave every unit category {int(used[0])}"
-    return "no variation: chance agreement is perfect"
+    return no_variation_reasons(table[None])[0]
+
+
+def no_variation_reasons(tables: FloatArray) -> list[str]:
+    """Why kappa is undefined for each table of a stack ``(P, k, k)`` with perfect chance
+    agreement: one category used by both coders, or (with weights) perfect chance agreement."""
+    used = (tables.sum(axis=1) + tables.sum(axis=2)) > 0
+    single = used.sum(axis=1) == 1
+    first = used.argmax(axis=1)
+    return [
+        f"no variation: both coders gave every unit category {c}"
+        if one
+        else "no variation: chance agreement is perfect"
+        for one, c in zip(single.tolist(), first.tolist(), strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
