@@ -9,20 +9,26 @@ difference on shared units), on sparse designs with many coders and on dense one
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from socmodel_cli import stats
 from socmodel_cli.diagnostics.categories import category_agreement
 from socmodel_cli.diagnostics.coders import coder_bias, coder_biases, leave_one_out
 from socmodel_cli.diagnostics.coincidence import disagreement
+from socmodel_cli.diagnostics.diagnosis import DiagnoseOptions, diagnose_code
 from socmodel_cli.diagnostics.pairwise import pair_agreement
 from socmodel_cli.diagnostics.scale import CodeView, code_view
-from socmodel_cli.diagnostics.units import unit_contributions
+from socmodel_cli.diagnostics.units import unit_contributions, unit_disagreements
 from socmodel_cli.ratings import CodeMatrix
+from socmodel_cli.report.diagnostics_dict import code_dict
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
 
@@ -90,6 +96,14 @@ def _same_estimate(got: Estimate, want: Estimate, tol: float = 1e-12) -> None:
     if want.se is not None:
         assert got.se == pytest.approx(want.se, abs=tol)
         assert got.ci == pytest.approx(want.ci, abs=tol)
+
+
+def _same_value(got: Estimate, want: Estimate) -> None:
+    """The same number (reasons may name the values themselves)."""
+    assert (got.value is None) == (want.value is None), (got, want)
+    if want.value is not None:
+        assert got.value == pytest.approx(want.value, rel=1e-12, abs=1e-12)
+    assert got.units_used == want.units_used
 
 
 CASES = [
@@ -298,3 +312,70 @@ def test_unit_contributions_are_sums_over_pairs_in_the_unit(
             else:
                 total += (a - b) ** 2
         assert got[u] == pytest.approx(total / (row.size - 1), rel=1e-12, abs=1e-12)
+
+
+# --- any magnitude: finite numbers, no warnings, shift-invariant shifts ---------------------
+
+
+def _interval_matrix(x: np.ndarray, level: str = "interval") -> CodeMatrix:
+    units = tuple((f"u{i}",) for i in range(x.shape[0]))
+    coders = tuple(f"c{j}" for j in range(x.shape[1]))
+    return CodeMatrix(code=_code(level, 0, False), values=x, units=units, coders=coders)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    exponent=st.integers(-300, 300),
+    level=st.sampled_from(["interval", "ratio"]),
+)
+def test_diagnose_at_extreme_magnitudes_is_finite_and_quiet(
+    seed: int, exponent: int, level: str
+) -> None:
+    x, _ = _data(seed, level, sparse=False)
+    x = np.abs(x) if level == "ratio" else x
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = diagnose_code(
+            _interval_matrix(x * 10.0**exponent, level), 0.8, DiagnoseOptions(replicates=50)
+        )
+        doc = code_dict(got, 10, ["unit"])
+    json.dumps(doc, allow_nan=False)  # raises on NaN or infinity
+
+
+def test_diagnose_with_values_spanning_the_float_range() -> None:
+    x = np.array([[-1.7e308, 1.7e308, 0.0], [1.7e308, 1.6e308, np.nan], [5e-324, 0.0, -1e-300]] * 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = diagnose_code(_interval_matrix(x), 0.8, DiagnoseOptions(replicates=50))
+        json.dumps(code_dict(got, 10, ["unit"]), allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), shift=st.integers(-(10**15), 10**15), sparse=st.booleans())
+def test_diagnostic_scale_statistics_are_shift_invariant(
+    seed: int, shift: int, sparse: bool
+) -> None:
+    x, k = _data(seed, "ordinal", sparse=sparse)  # small integers
+    a = _view("interval", x, k)
+    b = _view("interval", x + float(shift), k)  # exact below 2**53
+    for p, q in zip(coder_biases(a), coder_biases(b), strict=True):
+        assert (p.scale is None) == (q.scale is None)
+        if p.scale is not None and q.scale is not None:
+            assert q.scale.difference == pytest.approx(p.scale.difference, abs=1e-12)
+            assert q.scale.mean - shift == pytest.approx(p.scale.mean, abs=0.25)
+            for f in ("t", "effect"):
+                u, v = getattr(p.scale, f), getattr(q.scale, f)
+                assert (u is None) == (v is None)
+                if u is not None:
+                    assert v == pytest.approx(u, rel=1e-12, abs=1e-12)
+    for p, q in zip(pair_agreement(a), pair_agreement(b), strict=True):
+        _same_value(q.alpha, p.alpha)
+    ua, ub = unit_disagreements(a), unit_disagreements(b)
+    assert [u.share for u in ub] == pytest.approx([u.share for u in ua], abs=1e-12)
+    for p, q in zip(
+        leave_one_out(a, stats.alpha(x, "interval")),
+        leave_one_out(b, stats.alpha(x + float(shift), "interval")),
+        strict=True,
+    ):
+        _same_value(q.alpha, p.alpha)

@@ -38,6 +38,9 @@ MAX_OBSERVED_CATEGORIES = 30
 
 _T = TypeVar("_T", bound=np.generic)
 
+# Distances in steps are capped here (values spanning more than the float range).
+MAX_STEPS = 1e300
+
 PositionKind = Literal["value", "rank"]
 
 
@@ -145,7 +148,6 @@ def code_view(matrix: CodeMatrix) -> CodeView:
             declared=False,
             position_kind="value",
         )
-    step = 1.0 if code.integer or observed.size < 2 else float(np.diff(observed).min())
     return CodeView(
         code=code,
         matrix=matrix,
@@ -154,10 +156,26 @@ def code_view(matrix: CodeMatrix) -> CodeView:
         labels=tuple(display(code, p) for p in observed),
         value_labels=(None,) * observed.size,
         positions=observed,
-        steps=np.abs(observed[:, None] - observed[None, :]) / step,
+        steps=_value_steps(observed, bool(code.integer)),
         declared=False,
         position_kind="value",
     )
+
+
+def _value_steps(values: FloatArray, integer: bool) -> FloatArray:
+    """|v - w| in steps of the smallest gap between used values (1 for integer codes).
+
+    A difference that overflows (values near +-1.8e308 of both signs) is taken between
+    halves and doubled; a distance of more than 1e300 steps is reported as 1e300 (so that
+    sums of shares times steps stay finite).
+    """
+    with np.errstate(over="ignore"):
+        gap = 1.0 if integer or values.size < 2 else float(np.diff(values).min())
+        d = np.abs(values[:, None] - values[None, :])
+        half = values / 2.0
+        steps = np.where(np.isfinite(d), d / gap, np.abs(half[:, None] - half[None, :]) / gap * 2.0)
+    capped: FloatArray = np.minimum(steps, MAX_STEPS)
+    return capped
 
 
 def _index_steps(k: int) -> FloatArray:

@@ -234,9 +234,11 @@ def ratio_pair_sum(vals: FloatArray, counts: FloatArray) -> float:
         cols = vals[None, start:]
         # u = (w - v) / w and delta = (u / (2 - u))^2, as in ratio_delta (w > 0 here)
         d = cols - rows
-        d /= cols
-        d /= 2.0 - d
-        d *= d
+        # left of the diagonal (w < v, zeroed below) a tiny w can overflow: harmless
+        with np.errstate(over="ignore", invalid="ignore"):
+            d /= cols
+            d /= 2.0 - d
+            d *= d
         # rows of the block against every value from the block's start on; the part left
         # of the diagonal inside the block holds pairs v > w, which are zeroed.
         d[np.tril_indices(stop - start, k=0, m=d.shape[1])] = 0.0
