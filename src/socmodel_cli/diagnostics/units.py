@@ -117,6 +117,12 @@ def unit_disagreements(view: CodeView) -> tuple[UnitDisagreement, ...]:
     keys, same = count_keys(r.unit * n_vals + value_index, r.n_units * n_vals)
     agreeing = np.bincount(keys // n_vals, weights=same * (same - 1) / 2, minlength=r.n_units)
     n_coders = len(view.coders)
+    with np.errstate(over="ignore", invalid="ignore"):
+        metrics = np.ldexp(contrib, exponent)
+        low = np.full(r.n_units, np.inf)
+        high = np.full(r.n_units, -np.inf)
+        np.minimum.at(low, r.unit, numbers)
+        np.maximum.at(high, r.unit, numbers)
     coder, text = r.coder.tolist(), [view.text(v) for v in r.value[_rows_of(r, order)].tolist()]
     out = []
     at = 0
@@ -127,10 +133,8 @@ def unit_disagreements(view: CodeView) -> tuple[UnitDisagreement, ...]:
             row[coder[lo + offset]] = text[at + offset]
         at += m
         pairs = m * (m - 1) // 2
-        nums = numbers[lo : lo + m]
-        with np.errstate(over="ignore"):
-            spread = float(nums.max() - nums.min()) if view.ordered else None
-            metric = float(np.ldexp(contrib[u], exponent))
+        spread = float(high[u]) - float(low[u]) if view.ordered else None
+        metric = float(metrics[u])
         out.append(
             UnitDisagreement(
                 unit=view.matrix.units[u],
