@@ -139,6 +139,47 @@ def _workbook(
     return build
 
 
+NUMERIC_SCHEME = """\
+id: numeric
+version: 1.0.0
+title: Numeric
+unit:
+  name: segment
+  keys: [session, segment]
+codes:
+  - id: pace
+    label: Pace
+    level: interval
+  - id: amount
+    label: Amount
+    level: ratio
+  - id: kind
+    label: Kind
+    level: nominal
+    values: [a, b, c]
+"""
+# Krippendorff-style 8-unit example of two coders; interval alpha .893617 (issue #9).
+EIGHT = [(1, 2), (2, 2), (3, 4), (4, 4), (5, 5), (2, 3), (3, 3), (1, 1)]
+
+
+def _numeric(
+    value: Callable[[int], str], command: str = "reliability", extra: tuple[str, ...] = ()
+) -> Callable[[Path], list[str]]:
+    """The 8-unit example with every value v written as ``value(v)`` (pace and amount); kind
+    is rated jointly on one unit only (a vs b)."""
+
+    def build(tmp: Path) -> list[str]:
+        (tmp / "n.yaml").write_text(NUMERIC_SCHEME)
+        lines = ["session,segment,coder,pace,amount,kind"]
+        for i, (a, b) in enumerate(EIGHT, start=1):
+            lines.append(f"S1,{i},ann,{value(a)},{value(a)},a")
+            lines.append(f"S1,{i},bob,{value(b)},{value(b)},{'b' if i == 1 else ''}")
+        (tmp / "data.csv").write_text("\n".join(lines) + "\n")
+        return [command, "n.yaml", "data.csv", "--format", "json", *extra]
+
+    return build
+
+
 def _xlsx_date(tmp: Path) -> list[str]:
     import openpyxl
 
@@ -186,6 +227,23 @@ XL_BOOK = "xl/workbook.xml"
 XL_INSTRUCTIONS = {"Instructions": [["Fill in the Codes sheet"]], "Codes": [XL_HEADER, *XL_ROWS]}
 XL_C2 = r'<c r="C2" t="n"><v>2</v></c>'
 XL_END = "</sheetData>"
+
+
+def _many_coders(tmp: Path) -> list[str]:
+    """1,000 coders, 2,000 units, each rated by 2 or 3 of them (benchmarks/gen_many_coders.py)."""
+    rng = random.Random(11)
+    (tmp / "n.yaml").write_text(NUMERIC_SCHEME)
+    names = [f"coder{i:04d}" for i in range(1000)]
+    lines = ["session,segment,coder,pace,amount,kind"]
+    for u in range(2000):
+        truth = rng.randrange(5)
+        # the first 500 units go to coders 2u and 2u + 1, so that all 1,000 take part
+        chosen = names[2 * u : 2 * u + 2] if u < 500 else rng.sample(names, rng.choice((2, 3)))
+        for coder in chosen:
+            v = truth if rng.random() < 0.8 else rng.randrange(5)
+            lines.append(f"S{u // 100},{u % 100},{coder},{v},{v},{'abc'[v % 3]}")
+    (tmp / "data.csv").write_text("\n".join(lines) + "\n")
+    return ["diagnose", "n.yaml", "data.csv", "--format", "json"]
 
 
 CATALOGUE = [
@@ -377,6 +435,50 @@ CATALOGUE = [
         1,
         "broken XML at line 1",
     ),
+    # --- Extreme numbers and many coders ---
+    Entry(
+        "interval-shifted-by-1e15",
+        _numeric(lambda v: str(10**15 + v), extra=("--bootstrap", "0")),
+        1,
+        '"alpha": 0.8936170212765957',
+    ),
+    Entry(
+        "interval-values-near-1e300",
+        _numeric(lambda v: f"{v}e300", extra=("--bootstrap", "0")),
+        1,
+        '"alpha": 0.89361702127',
+    ),
+    Entry(
+        "interval-values-near-1e-300",
+        _numeric(lambda v: f"{v}e-300", extra=("--bootstrap", "0")),
+        1,
+        '"alpha": 0.89361702127',
+    ),
+    Entry(
+        "interval-values-subnormal",
+        _numeric(lambda v: f"{v}e-320", extra=("--bootstrap", "0")),
+        1,
+        '"alpha": 0.89361702127',
+    ),
+    Entry(
+        "bootstrap-values-near-1e300",
+        _numeric(lambda v: f"{v}e300", extra=("--bootstrap", "200")),
+        1,
+        '"alpha_ci": [',
+    ),
+    Entry(
+        "diagnose-values-near-1e300",
+        _numeric(lambda v: f"{v}e300", command="diagnose"),
+        1,
+        '"alpha": 0.89361702127',
+    ),
+    Entry(
+        "kappa-one-jointly-rated-unit",
+        _numeric(str, extra=("--bootstrap", "0")),
+        1,
+        '"cohen_kappa": {\n          "value": 0.0,\n          "se": null,\n          "ci": null,',
+    ),
+    Entry("coders-1000-few-per-unit", _many_coders, 1, '"coders": 1000'),
 ]
 
 

@@ -101,7 +101,7 @@ def _old_export(header: str) -> Callable[[Path], list[str]]:
         (tmp / "s.yaml").write_text(MIGRATING, encoding="utf-8")
         rows = [f"session,segment,{header}", "T01,1,2", "T01,2,4", "T01,3,3"]
         (tmp / "old.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-        return ["validate", "s.yaml", "old.csv"]
+        return ["validate", "s.yaml", "old.csv", "--format", "json"]
 
     return build
 

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from socmodel_cli import stats
-from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all
+from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, in_units
 from socmodel_cli.errors import InputError
 from socmodel_cli.problems import Problem
 from socmodel_cli.ratings import CodeMatrix, Ratings
@@ -152,9 +152,24 @@ def code_reliability(
         status=status,
         reason=reason,
         decided_by=decided_by,
-        limits=stats.limits_of_agreement(data.scale, confidence=options.ci)
-        if estimates.get("icc_a1") is not None and len(matrix.coders) >= 2
-        else (),
+        limits=_limits(data) if estimates.get("icc_a1") is not None else (),
+    )
+
+
+def _limits(data: CodeData) -> tuple[stats.LimitsOfAgreement, ...]:
+    """Bland-Altman limits per coder pair, computed in the scaled frame, in the code's units."""
+    if data.n_coders < 2:
+        return ()
+    z, _, unit = data.frame
+    return tuple(
+        replace(
+            lim,
+            bias=in_units(lim.bias, unit),
+            lower=in_units(lim.lower, unit),
+            upper=in_units(lim.upper, unit),
+            sd=None if lim.sd is None else lim.sd * unit,
+        )
+        for lim in stats.limits_of_agreement(z, confidence=data.confidence)
     )
 
 

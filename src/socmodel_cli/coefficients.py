@@ -24,6 +24,7 @@ import numpy.typing as npt
 from socmodel_cli import stats
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
+from socmodel_cli.stats.estimate import finite_or_none
 
 # "any": computed whatever the number of coders (undefined, with its reason, below two).
 Coders = Literal["any", "two", "three+"]
@@ -80,9 +81,27 @@ class CodeData:
         return np.where(np.isnan(self.x), np.nan, positions[filled])
 
     @cached_property
+    def frame(self) -> tuple[npt.NDArray[np.float64], float, float]:
+        """``(z, origin, unit)`` with ``scale = origin + unit * z``: the scale centred on its
+        median and divided by a power of two, so sums of squares neither overflow nor lose
+        digits (values near 1e300 or 1e15 + small differences). ICCs are invariant to it."""
+        x = self.scale
+        present = x[~np.isnan(x)]
+        if not present.size:
+            return x, 0.0, 1.0
+        origin = float(np.median(present))
+        spread = float(np.max(np.abs(present - origin))) if np.isfinite(origin) else 0.0
+        if not np.isfinite(spread) or spread == 0.0:
+            # Values spanning the float range: halve first so the difference is finite.
+            origin = 0.0
+            spread = float(np.max(np.abs(present)))
+        unit = float(2.0 ** np.floor(np.log2(spread))) if spread > 0 else 1.0
+        return (x - origin) / unit, origin, unit
+
+    @cached_property
     def icc(self) -> dict[str, stats.IccResult]:
         """All six ICC forms, fitted once per code (the design decides ANOVA or REML)."""
-        return stats.icc_all(self.scale, confidence=self.confidence)
+        return stats.icc_all(self.frame[0], confidence=self.confidence)
 
 
 @dataclass(frozen=True)
@@ -207,7 +226,25 @@ def _scale_code(code: Code) -> bool | None:
 
 
 def _sem(d: CodeData) -> Estimate:
-    return stats.sem(d.scale, kind="agreement", confidence=d.confidence)
+    z, _, unit = d.frame
+    return in_units(stats.sem(z, kind="agreement", confidence=d.confidence), unit)
+
+
+def in_units(e: Estimate, unit: float) -> Estimate:
+    """An estimate computed in the scaled frame, back in the code's units."""
+    if unit == 1.0:
+        return e
+
+    def back(v: float | None) -> float | None:
+        return None if v is None else finite_or_none(v * unit)
+
+    ci = None if e.ci is None else (back(e.ci[0]), back(e.ci[1]))
+    return replace(
+        e,
+        value=back(e.value),
+        se=back(e.se),
+        ci=None if ci is None or None in ci else ci,  # type: ignore[arg-type]
+    )
 
 
 def _alpha(d: CodeData) -> Estimate:

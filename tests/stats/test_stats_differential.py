@@ -227,12 +227,16 @@ def test_cohen_and_weighted_kappa_match_statsmodels_and_sklearn(chunk: int) -> N
             continue
         sm = cohens_kappa(table)
         assert ours.value == pytest.approx(sm.kappa, abs=TIGHT)
-        # Compare variances: at perfect agreement the variance is 0 up to rounding, and a
-        # square root turns 1e-16 of rounding into 1e-8 of standard error (statsmodels
-        # even returns NaN when rounding makes it negative; we clip at 0).
-        assert ours.se**2 == pytest.approx(max(sm.var_kappa, 0.0), abs=1e-12)
-        half = 1.959963984540054 * np.sqrt(max(sm.var_kappa, 0.0))
-        assert ours.ci == pytest.approx((sm.kappa - half, min(1.0, sm.kappa + half)), abs=1e-7)
+        single = table.sum() == 1  # one jointly rated unit: no SE (statsmodels reports 0)
+        if single:
+            assert ours.se is None and ours.ci is None
+        else:
+            # Compare variances: at perfect agreement the variance is 0 up to rounding, and a
+            # square root turns 1e-16 of rounding into 1e-8 of standard error (statsmodels
+            # even returns NaN when rounding makes it negative; we clip at 0).
+            assert ours.se**2 == pytest.approx(max(sm.var_kappa, 0.0), abs=1e-12)
+            half = 1.959963984540054 * np.sqrt(max(sm.var_kappa, 0.0))
+            assert ours.ci == pytest.approx((sm.kappa - half, min(1.0, sm.kappa + half)), abs=1e-7)
         labels = list(range(k))
         assert ours.value == pytest.approx(cohen_kappa_score(a, b, labels=labels), abs=TIGHT)
         for kind in ("linear", "quadratic"):
@@ -241,7 +245,10 @@ def test_cohen_and_weighted_kappa_match_statsmodels_and_sklearn(chunk: int) -> N
             assert wk.value is not None
             smw = cohens_kappa(table, wt=kind)
             assert wk.value == pytest.approx(smw.kappa, abs=TIGHT)
-            assert wk.se**2 == pytest.approx(max(smw.var_kappa, 0.0), abs=1e-12)
+            if single:
+                assert wk.se is None
+            else:
+                assert wk.se**2 == pytest.approx(max(smw.var_kappa, 0.0), abs=1e-12)
             sk = cohen_kappa_score(a, b, labels=labels, weights=kind)
             assert wk.value == pytest.approx(sk, abs=TIGHT)
         tally.compared += 1

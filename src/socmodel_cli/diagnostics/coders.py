@@ -12,34 +12,36 @@ values). For nominal codes the same is done per category with d_u = [coder gave 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from socmodel_cli import stats
-from socmodel_cli.diagnostics.scale import CodeView, FloatArray
+# pair_agreement lives in pairwise.py; re-exported here where it used to be.
+from socmodel_cli.diagnostics.leave_out import leave_one_out_alphas
+from socmodel_cli.diagnostics.pairwise import PairAgreement, pair_agreement
+from socmodel_cli.diagnostics.scale import CodeView
+from socmodel_cli.diagnostics.shifts import (
+    CategoryShift,
+    Shift,
+    category_shifts,
+    scale_shifts,
+    shared_units,
+)
 from socmodel_cli.stats import Estimate
 
-
-@dataclass(frozen=True)
-class Shift:
-    """A paired comparison of one coder with the pooled others on shared units."""
-
-    units: int
-    mean: float  # the coder's mean (or share of the category)
-    others_mean: float  # the others' mean on the same units
-    difference: float
-    t: float | None  # None when the differences do not vary (or n < 2)
-    effect: float | None  # difference / sd of the pooled pairable values (ordered codes)
-
-
-@dataclass(frozen=True)
-class CategoryShift:
-    index: int
-    value: str
-    shift: Shift
+__all__ = [
+    "CategoryShift",
+    "CoderBias",
+    "LeaveOneOut",
+    "PairAgreement",
+    "Shift",
+    "attribute_bias",
+    "coder_bias",
+    "coder_biases",
+    "leave_one_out",
+    "pair_agreement",
+]
 
 
 @dataclass(frozen=True)
@@ -60,146 +62,68 @@ class CoderBias:
 
 
 @dataclass(frozen=True)
-class PairAgreement:
-    first: str
-    second: str
-    units_shared: int
-    agreement: float | None
-    alpha: Estimate
-    kappa: Estimate | None  # Cohen's (linear weighted for ordered codes); None: no categories
-
-
-@dataclass(frozen=True)
 class LeaveOneOut:
     coder: str
     alpha: Estimate  # alpha of the code without this coder's ratings
     change: float | None  # alpha without - alpha with everyone
 
 
-def _shift(d: FloatArray, mine: FloatArray, theirs: FloatArray, scale_sd: float | None) -> Shift:
-    n = int(d.size)
-    diff = float(d.mean())
-    sd = float(d.std(ddof=1)) if n >= 2 else 0.0
-    t = diff / (sd / math.sqrt(n)) if sd > 0 else None
-    return Shift(
-        units=n,
-        mean=float(mine.mean()),
-        others_mean=float(theirs.mean()),
-        difference=diff,
-        t=t,
-        effect=diff / scale_sd if scale_sd else None,
-    )
-
-
 def coder_bias(view: CodeView, coder: int, others: Sequence[int]) -> CoderBias:
     """One coder against the pooled ``others`` (column indices) on the units they share."""
-    numbers = view.numbers
-    mine_all = numbers[:, coder]
-    theirs = numbers[:, list(others)]
-    has_others = (~np.isnan(theirs)).any(axis=1) if len(others) else np.zeros(len(mine_all), bool)
-    shared = ~np.isnan(mine_all) & has_others
-    mine = mine_all[shared]
-    base = _result(view, coder, others, int(shared.sum()))
-    if mine.size == 0:
-        return base
-    if view.ordered:
-        theirs_mean = np.nanmean(theirs[shared], axis=1)
-        pooled = np.concatenate([mine, theirs[shared][~np.isnan(theirs[shared])]])
-        sd = float(pooled.std(ddof=1)) if pooled.size >= 2 else 0.0
-        return _with(base, scale=_shift(mine - theirs_mean, mine, theirs_mean, sd or None))
-    assert view.cats is not None
-    cats_mine = view.cats[shared, coder]
-    cats_theirs = view.cats[shared][:, list(others)]
-    rated = (cats_theirs >= 0).sum(axis=1)
-    shifts = []
-    for c in range(view.k):
-        own = (cats_mine == c).astype(np.float64)
-        share = (cats_theirs == c).sum(axis=1) / rated
-        shifts.append(CategoryShift(c, view.labels[c], _shift(own - share, own, share, None)))
-    shifts.sort(key=lambda s: (-abs(s.shift.t or 0.0), -abs(s.shift.difference), s.index))
-    return _with(base, categories=tuple(shifts))
-
-
-def _result(view: CodeView, coder: int, others: Sequence[int], shared: int) -> CoderBias:
-    return CoderBias(
-        coder=view.coders[coder],
-        units=int((~np.isnan(view.x[:, coder])).sum()),
-        shared_units=shared,
-        compared_with=tuple(view.coders[o] for o in others),
-        scale=None,
-        categories=(),
-    )
-
-
-def _with(
-    b: CoderBias, *, scale: Shift | None = None, categories: tuple[CategoryShift, ...] = ()
-) -> CoderBias:
-    return replace(b, scale=scale, categories=categories)
+    return _biases(view, [coder, *others])[0]
 
 
 def coder_biases(view: CodeView) -> tuple[CoderBias, ...]:
     """Every coder against all the others."""
-    n = len(view.coders)
-    return tuple(coder_bias(view, c, [o for o in range(n) if o != c]) for c in range(n))
+    return tuple(_biases(view, range(len(view.coders))))
 
 
-def pair_agreement(view: CodeView) -> tuple[PairAgreement, ...]:
-    """Alpha, kappa and percent agreement for every pair of coders, on the units both rated."""
-    code = view.code
-    x = view.x
-    k, cats = _categories(view)
+def _biases(view: CodeView, active: Sequence[int]) -> list[CoderBias]:
+    """Each coder in ``active`` against the other active coders, computed together."""
+    active = list(active)
+    shared = shared_units(view, active)
+    if view.ordered:
+        scales = scale_shifts(view, active)
+    else:
+        categories = category_shifts(view, active)
+    rated = np.bincount(view.ratings.coder, minlength=len(view.coders))
+    names = view.coders
+    active_names = tuple(names[c] for c in active)
     out = []
-    for a in range(x.shape[1]):
-        for b in range(a + 1, x.shape[1]):
-            two = x[:, [a, b]]
-            both = ~np.isnan(two).any(axis=1)
-            two = two[both]
-            kappa: Estimate | None = None
-            if view.cats is not None and (code.categorical or code.values):
-                kappa = (
-                    stats.weighted_kappa(two, code.level, k, weights="linear", categories=cats)
-                    if code.ordered
-                    else stats.cohen_kappa(two, code.level, k, categories=cats)
-                )
-            out.append(
-                PairAgreement(
-                    first=view.coders[a],
-                    second=view.coders[b],
-                    units_shared=int(both.sum()),
-                    agreement=stats.percent_agreement(two).value,
-                    alpha=stats.alpha(two, code.level, k),
-                    kappa=kappa,
-                )
+    for i, c in enumerate(active):
+        out.append(
+            CoderBias(
+                coder=names[c],
+                units=int(rated[c]),
+                shared_units=shared[c],
+                compared_with=active_names[:i] + active_names[i + 1 :],
+                scale=scales[c] if view.ordered else None,
+                categories=() if view.ordered else categories[c],
             )
-    return tuple(out)
-
-
-def _categories(view: CodeView) -> tuple[int | None, FloatArray | None]:
-    if view.code.categorical:
-        return view.k, None
-    if view.code.values:
-        return None, view.positions
-    return None, None
+        )
+    return out
 
 
 def leave_one_out(view: CodeView, alpha_all: Estimate) -> tuple[LeaveOneOut, ...]:
-    """Alpha of the code with each coder's ratings left out in turn."""
-    code = view.code
-    k, _ = _categories(view)
+    """Alpha of the code with each coder's ratings left out in turn.
+
+    Computed for all coders at once from per-unit sufficient statistics
+    (:mod:`socmodel_cli.diagnostics.leave_out`); equal to ``stats.alpha`` of the matrix
+    without the coder's column.
+    """
+    n = len(view.coders)
+    if n < 3:
+        alphas = [Estimate(value=None, reason="fewer than two coders would remain")] * n
+    else:
+        alphas = leave_one_out_alphas(view)
     out = []
-    for c in range(len(view.coders)):
-        rest = np.delete(view.x, c, axis=1)
-        est = (
-            stats.alpha(rest, code.level, k)
-            if rest.shape[1] >= 2
-            else Estimate(value=None, reason="fewer than two coders would remain")
-        )
+    for name, est in zip(view.coders, alphas, strict=True):
         change = (
             est.value - alpha_all.value
             if est.value is not None and alpha_all.value is not None
             else None
         )
-        out.append(LeaveOneOut(coder=view.coders[c], alpha=est, change=change))
+        out.append(LeaveOneOut(coder=name, alpha=est, change=change))
     return tuple(out)
 
 
@@ -209,14 +133,13 @@ def attribute_bias(view: CodeView, is_biased: Callable[[CoderBias], bool]) -> tu
     Against the pooled others, one biased coder makes everyone else look biased the other
     way (alice looks low next to a chloe who rates high). So the most shifted coder that
     ``is_biased`` is taken, left out, and the rest compared again. With two coders left
-    the difference is mutual and reported once.
+    the difference is mutual and reported once. Each round compares every remaining coder
+    at once (O(ratings x coders per unit)).
     """
     active = list(range(len(view.coders)))
     found: list[CoderBias] = []
     while len(active) >= 2:
-        candidates = [
-            b for c in active if is_biased(b := coder_bias(view, c, [o for o in active if o != c]))
-        ]
+        candidates = [b for b in _biases(view, active) if is_biased(b)]
         if not candidates:
             break
         worst = max(candidates, key=_magnitude)

@@ -150,6 +150,6 @@ def _spread(view: CodeView, o: FloatArray) -> Spread | None:
     return Spread(
         adjacent_share=adjacent / total,
         wide_share=1.0 - adjacent / total,
-        mean_steps=float((mass * steps).sum()) / total,
+        mean_steps=float((mass / total * steps).sum()),
         max_steps=float(steps[used].max()),
     )

@@ -22,14 +22,13 @@ from socmodel_cli.diagnostics.categories import CategoryAgreement, category_agre
 from socmodel_cli.diagnostics.coders import (
     CoderBias,
     LeaveOneOut,
-    PairAgreement,
     attribute_bias,
     coder_biases,
     leave_one_out,
-    pair_agreement,
 )
 from socmodel_cli.diagnostics.coincidence import Disagreement, disagreement
 from socmodel_cli.diagnostics.findings import Finding, Inputs, code_findings, is_biased
+from socmodel_cli.diagnostics.pairwise import PairAgreement, pair_agreement
 from socmodel_cli.diagnostics.scale import CodeView, code_view
 from socmodel_cli.diagnostics.units import UnitDisagreement, unit_disagreements
 from socmodel_cli.problems import Problem

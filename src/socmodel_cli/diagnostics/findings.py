@@ -17,8 +17,9 @@ import numpy as np
 from socmodel_cli.code_reliability import CodeReliability
 from socmodel_cli.diagnostics.artefacts import Artefacts
 from socmodel_cli.diagnostics.categories import CategoryAgreement
-from socmodel_cli.diagnostics.coders import CoderBias, LeaveOneOut, PairAgreement
+from socmodel_cli.diagnostics.coders import CoderBias, LeaveOneOut
 from socmodel_cli.diagnostics.coincidence import ConfusedPair, Disagreement
+from socmodel_cli.diagnostics.pairwise import PairAgreement
 from socmodel_cli.diagnostics.scale import CodeView
 
 Severity = Literal["high", "medium", "low"]

@@ -18,14 +18,16 @@ gap between used values otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from socmodel_cli.ratings import CodeMatrix
 from socmodel_cli.scheme.model import Code
+from socmodel_cli.stats._sparse import RatingList, rated_cells, rating_list
 from socmodel_cli.values import display
 
 FloatArray = npt.NDArray[np.float64]
@@ -33,6 +35,11 @@ IntArray = npt.NDArray[np.int64]
 
 # A continuous code with more distinct values than this is not tabulated as categories.
 MAX_OBSERVED_CATEGORIES = 30
+
+_T = TypeVar("_T", bound=np.generic)
+
+# Distances in steps are capped here (values spanning more than the float range).
+MAX_STEPS = 1e300
 
 PositionKind = Literal["value", "rank"]
 
@@ -68,6 +75,17 @@ class CodeView:
     def coders(self) -> tuple[str, ...]:
         return self.matrix.coders
 
+    @cached_property
+    def ratings(self) -> RatingList:
+        """The ratings unit by unit (values as stored), computed once per view."""
+        return rating_list(self.x)
+
+    @cached_property
+    def scale_ratings(self) -> RatingList:
+        """The same ratings with their positions on the scale as values."""
+        r = self.ratings
+        return replace(r, value=self.numbers[r.unit, r.coder])
+
     def text(self, stored: float) -> str:
         """A stored value as coders wrote it."""
         return display(self.code, stored)
@@ -76,17 +94,18 @@ class CodeView:
 def code_view(matrix: CodeMatrix) -> CodeView:
     code = matrix.code
     x = matrix.values
-    present = ~np.isnan(x)
+    flat = np.ascontiguousarray(x).ravel()
+    at = rated_cells(x)
     if code.categorical:
         k = len(code.declared)
-        cats = np.where(present, np.nan_to_num(x, nan=-1.0), -1.0).astype(np.int64)
+        cats = _filled(x.shape, at, flat[at].astype(np.int64), -1)
         if code.numeric:
             positions = np.array([float(v) for v in code.declared], dtype=np.float64)
             kind: PositionKind = "value"
         else:
             positions = np.arange(1.0, k + 1.0)
             kind = "rank"
-        numbers = np.where(present, positions[np.maximum(cats, 0)], np.nan)
+        numbers = _filled(x.shape, at, positions[flat[at].astype(np.int64)], np.nan)
         labels = tuple(str(v) for v in code.declared)
         return CodeView(
             code=code,
@@ -107,7 +126,7 @@ def code_view(matrix: CodeMatrix) -> CodeView:
             code=code,
             matrix=matrix,
             numbers=x,
-            cats=_lookup(x, positions),
+            cats=_lookup(x, at, positions),
             labels=tuple(display(code, p) for p in positions),
             value_labels=tuple(d[1] for d in declared),
             positions=positions,
@@ -115,7 +134,7 @@ def code_view(matrix: CodeMatrix) -> CodeView:
             declared=True,
             position_kind="value",
         )
-    observed = np.unique(x[present])
+    observed = np.unique(flat[at])
     if observed.size > MAX_OBSERVED_CATEGORIES:
         return CodeView(
             code=code,
@@ -129,19 +148,34 @@ def code_view(matrix: CodeMatrix) -> CodeView:
             declared=False,
             position_kind="value",
         )
-    step = 1.0 if code.integer or observed.size < 2 else float(np.diff(observed).min())
     return CodeView(
         code=code,
         matrix=matrix,
         numbers=x,
-        cats=_lookup(x, observed),
+        cats=_lookup(x, at, observed),
         labels=tuple(display(code, p) for p in observed),
         value_labels=(None,) * observed.size,
         positions=observed,
-        steps=np.abs(observed[:, None] - observed[None, :]) / step,
+        steps=_value_steps(observed, bool(code.integer)),
         declared=False,
         position_kind="value",
     )
+
+
+def _value_steps(values: FloatArray, integer: bool) -> FloatArray:
+    """|v - w| in steps of the smallest gap between used values (1 for integer codes).
+
+    A difference that overflows (values near +-1.8e308 of both signs) is taken between
+    halves and doubled; a distance of more than 1e300 steps is reported as 1e300 (so that
+    sums of shares times steps stay finite).
+    """
+    with np.errstate(over="ignore"):
+        gap = 1.0 if integer or values.size < 2 else float(np.diff(values).min())
+        d = np.abs(values[:, None] - values[None, :])
+        half = values / 2.0
+        steps = np.where(np.isfinite(d), d / gap, np.abs(half[:, None] - half[None, :]) / gap * 2.0)
+    capped: FloatArray = np.minimum(steps, MAX_STEPS)
+    return capped
 
 
 def _index_steps(k: int) -> FloatArray:
@@ -149,9 +183,16 @@ def _index_steps(k: int) -> FloatArray:
     return np.abs(idx[:, None] - idx[None, :])
 
 
-def _lookup(x: FloatArray, positions: FloatArray) -> IntArray:
+def _filled(
+    shape: tuple[int, ...], at: IntArray, values: npt.NDArray[_T], fill: float
+) -> npt.NDArray[_T]:
+    """An array of ``shape`` holding ``values`` at the flat positions ``at``, ``fill`` elsewhere."""
+    out = np.full(shape, fill, dtype=values.dtype)
+    out.ravel()[at] = values
+    return out
+
+
+def _lookup(x: FloatArray, at: IntArray, positions: FloatArray) -> IntArray:
     """Index of each rating among ``positions`` (sorted); -1 where not coded."""
-    present = ~np.isnan(x)
-    idx = np.searchsorted(positions, np.where(present, x, positions[0]))
-    idx = np.clip(idx, 0, positions.size - 1)
-    return np.where(present, idx, -1).astype(np.int64)
+    idx = np.clip(np.searchsorted(positions, x.ravel()[at]), 0, positions.size - 1)
+    return _filled(x.shape, at, idx.astype(np.int64), -1)

@@ -10,17 +10,23 @@ pooled pairable values (Krippendorff's ordinal metric); interval (x_i - x_j)^2; 
 ((x_i - x_j) / (x_i + x_j))^2. A unit's ``share`` is its contribution over the total: the
 units at the top are the ones whose resolution would raise alpha most. Next to it are the
 share of disagreeing coder pairs in the unit and the spread (largest minus smallest value
-on the scale, ordered codes).
+on the scale, ordered codes). Pairs are taken inside units from the rating lists, so the
+cost does not grow with the number of coders; interval differences are formed in the
+values' frame (shift-invariant shares at any magnitude).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from socmodel_cli.diagnostics.scale import CodeView, FloatArray
+from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
 from socmodel_cli.ratings import UnitKey, unit_label
+from socmodel_cli.stats._precision import frame
+from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
+from socmodel_cli.stats.alpha import ratio_delta
 
 
 @dataclass(frozen=True)
@@ -28,26 +34,29 @@ class UnitDisagreement:
     unit: UnitKey
     label: str
     values: tuple[str | None, ...]  # each coder's value as written; None = not coded
-    contribution: float  # sum_{i != j} delta / (m_u - 1), in the metric's units
+    contribution: float | None  # sum_{i != j} delta / (m_u - 1), metric's units; None: overflow
     share: float  # of the code's total observed disagreement
     disagreeing_pairs: int
     pairs: int
     spread: float | None  # max - min on the scale (ordered codes)
 
 
-def _delta_positions(view: CodeView) -> FloatArray:
-    """Per rating, the number the metric compares: ordinal ranks, or the values themselves."""
-    x = view.x
-    if view.code.level != "ordinal":
-        return x
-    assert view.cats is not None
-    cats = view.cats
-    pairable = (cats >= 0).sum(axis=1) >= 2
-    pooled = cats[pairable]
-    n_g = np.bincount(pooled[pooled >= 0], minlength=view.k).astype(np.float64)
+def _delta_positions(view: CodeView) -> tuple[RatingList, int]:
+    """The ratings with the number the metric compares as value (ordinal ranks, interval
+    values moved into their frame, or the values), and the power of two that takes a
+    squared difference of them back to the metric's units."""
+    r = view.ratings
+    level = view.code.level
+    if level == "interval":
+        f = frame(r.value)
+        return replace(r, value=f.apply(r.value)), 2 * f.unit
+    if level != "ordinal":
+        return r, 0
+    pooled = r.value[r.m[r.unit] >= 2].astype(np.int64)
+    n_g = np.bincount(pooled, minlength=view.k).astype(np.float64)
     # Cumulative-midpoint ranks: sum_{g<c} n_g + n_c / 2 (Krippendorff's ordinal metric).
     ranks = np.cumsum(n_g) - n_g / 2.0
-    return np.where(cats >= 0, ranks[np.maximum(cats, 0)], np.nan)
+    return replace(r, value=ranks[r.value.astype(np.int64)]), 0
 
 
 def _delta(level: str, a: FloatArray, b: FloatArray) -> FloatArray:
@@ -55,55 +64,87 @@ def _delta(level: str, a: FloatArray, b: FloatArray) -> FloatArray:
         same: FloatArray = (a != b).astype(np.float64)
         return same
     if level == "ratio":
-        s = a + b
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r: FloatArray = np.where(s != 0, (a - b) / np.where(s != 0, s, 1.0), 0.0)
-        return r * r
+        return ratio_delta(a, b)
     diff: FloatArray = a - b
     return diff * diff
 
 
-def unit_contributions(view: CodeView) -> FloatArray:
-    """Each unit's contribution to n * D_o (zero for units that are not pairable)."""
-    p = _delta_positions(view)
-    level = view.code.level
-    m = (~np.isnan(p)).sum(axis=1)
-    total = np.zeros(p.shape[0], dtype=np.float64)
-    for i in range(p.shape[1]):
-        for j in range(i + 1, p.shape[1]):
-            d = _delta(level, p[:, i], p[:, j])
-            total += np.where(np.isnan(p[:, i]) | np.isnan(p[:, j]), 0.0, d)
+def _contributions(view: CodeView) -> tuple[FloatArray, int]:
+    """Each unit's contribution to n * D_o in the frame of ``_delta_positions``, from the pairs
+    of ratings inside units (O(ratings x coders per unit)), and the exponent back."""
+    everyone, exponent = _delta_positions(view)
+    r = everyone.pairable()
+    total = np.zeros(r.n_units, dtype=np.float64)
+    for i, j in pairs_in_units(r):
+        d = _delta(view.code.level, r.value[i], r.value[j])
+        total += np.bincount(r.unit[i], weights=d, minlength=r.n_units)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(m >= 2, 2.0 * total / np.maximum(m - 1, 1), 0.0)
+        out = np.where(r.m >= 2, 2.0 * total / np.maximum(r.m - 1, 1), 0.0)
+    return out, exponent
+
+
+def unit_contributions(view: CodeView) -> FloatArray:
+    """Each unit's contribution to n * D_o (zero for units that are not pairable), in the
+    metric's units (infinite where that overflows the float range, values near 1e154+)."""
+    contrib, exponent = _contributions(view)
+    with np.errstate(over="ignore"):
+        out: FloatArray = np.ldexp(contrib, exponent)
+    return out
+
+
+def _rows_of(r: RatingList, units: IntArray) -> IntArray:
+    """Indices of the ratings of ``units``, unit after unit."""
+    start = r.first_of_unit()[units]
+    m = r.m[units]
+    out: IntArray = np.repeat(start - (np.cumsum(m) - m), m) + np.arange(int(m.sum()))
+    return out
 
 
 def unit_disagreements(view: CodeView) -> tuple[UnitDisagreement, ...]:
     """Every unit with some disagreement, the largest contribution first."""
-    x = view.x
-    contrib = unit_contributions(view)
+    contrib, exponent = _contributions(view)
     total = float(contrib.sum())
     if total <= 0:
         return ()
-    present = ~np.isnan(x)
-    order = sorted(np.flatnonzero(contrib > 0), key=lambda u: (-contrib[u], u))
+    r = view.ratings
+    start = r.first_of_unit()
+    numbers = view.numbers[r.unit, r.coder]
+    units = np.flatnonzero(contrib > 0)
+    order = units[np.lexsort((units, -contrib[units]))]
+    # Agreeing coder pairs per unit: sum over equal values of n (n - 1) / 2.
+    _, value_index = np.unique(r.value, return_inverse=True)
+    n_vals = int(value_index.max()) + 1 if value_index.size else 1
+    keys, same = count_keys(r.unit * n_vals + value_index, r.n_units * n_vals)
+    agreeing = np.bincount(keys // n_vals, weights=same * (same - 1) / 2, minlength=r.n_units)
+    n_coders = len(view.coders)
+    with np.errstate(over="ignore", invalid="ignore"):
+        metrics = np.ldexp(contrib, exponent)
+        low = np.full(r.n_units, np.inf)
+        high = np.full(r.n_units, -np.inf)
+        np.minimum.at(low, r.unit, numbers)
+        np.maximum.at(high, r.unit, numbers)
+    coder, text = r.coder.tolist(), [view.text(v) for v in r.value[_rows_of(r, order)].tolist()]
     out = []
-    for u in order:
-        row = x[u]
-        vals = row[present[u]]
-        pairs = vals.size * (vals.size - 1) // 2
-        _, counts = np.unique(vals, return_counts=True)
-        agreeing = int((counts * (counts - 1) // 2).sum())
-        nums = view.numbers[u][present[u]]
+    at = 0
+    for u in order.tolist():
+        lo, m = int(start[u]), int(r.m[u])
+        row: list[str | None] = [None] * n_coders
+        for offset in range(m):
+            row[coder[lo + offset]] = text[at + offset]
+        at += m
+        pairs = m * (m - 1) // 2
+        spread = float(high[u]) - float(low[u]) if view.ordered else None
+        metric = float(metrics[u])
         out.append(
             UnitDisagreement(
                 unit=view.matrix.units[u],
                 label=unit_label(view.matrix.units[u]),
-                values=tuple(view.text(v) if not np.isnan(v) else None for v in row),
-                contribution=float(contrib[u]),
+                values=tuple(row),
+                contribution=metric if math.isfinite(metric) else None,
                 share=float(contrib[u]) / total,
-                disagreeing_pairs=pairs - agreeing,
-                pairs=int(pairs),
-                spread=float(nums.max() - nums.min()) if view.ordered else None,
+                disagreeing_pairs=pairs - round(float(agreeing[u])),
+                pairs=pairs,
+                spread=spread if spread is None or math.isfinite(spread) else None,
             )
         )
     return tuple(out)

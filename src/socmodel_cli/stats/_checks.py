@@ -41,35 +41,45 @@ def check_level(level: str) -> Level:
 
 def category_codes(x: FloatArray, k: int) -> IntArray:
     """Category indices as int64 with -1 for 'not coded'; checks they lie in ``0..k-1``."""
-    if k < 1:
-        raise ValueError(f"n_categories must be at least 1, got {k}")
     present = ~np.isnan(x)
     vals = x[present]
-    if vals.size and ((vals != np.round(vals)).any() or vals.min() < 0 or vals.max() > k - 1):
-        bad = vals[(vals != np.round(vals)) | (vals < 0) | (vals > k - 1)][0]
-        raise ValueError(f"categorical cells must hold category indices 0..{k - 1}; found {bad!r}")
+    check_category_values(vals, k)
     codes = np.full(x.shape, -1, dtype=np.int64)
     codes[present] = vals.astype(np.int64)
     return codes
 
 
+def check_category_values(vals: FloatArray, k: int) -> None:
+    """Raise ``ValueError`` unless every value (no NaN) is a category index ``0..k-1``."""
+    if k < 1:
+        raise ValueError(f"n_categories must be at least 1, got {k}")
+    if vals.size and ((vals != np.round(vals)).any() or vals.min() < 0 or vals.max() > k - 1):
+        bad = vals[(vals != np.round(vals)) | (vals < 0) | (vals > k - 1)][0]
+        raise ValueError(f"categorical cells must hold category indices 0..{k - 1}; found {bad!r}")
+
+
 def value_codes(x: FloatArray, categories: FloatArray) -> IntArray:
     """Indices of numeric cells in the sorted declared values (-1 for 'not coded')."""
+    present = ~np.isnan(x)
+    codes = np.full(x.shape, -1, dtype=np.int64)
+    codes[present] = value_indices(x[present], categories)
+    return codes
+
+
+def value_indices(vals: FloatArray, categories: FloatArray) -> IntArray:
+    """Index of each value (no NaN) in the sorted declared values; ``ValueError`` if undeclared."""
     cats = np.asarray(categories, dtype=np.float64)
     if cats.ndim != 1 or cats.size < 1:
         raise ValueError("categories must be a non-empty 1-D array of declared values")
     if (np.diff(cats) <= 0).any():
         raise ValueError("categories must be sorted and distinct")
-    present = ~np.isnan(x)
-    vals = x[present]
     idx = np.clip(np.searchsorted(cats, vals), 0, cats.size - 1)
     # Values read from files ("2.0", "2") round-trip exactly; allow only float noise.
     ok = np.isclose(cats[idx], vals, rtol=1e-12, atol=0.0)
     if not ok.all():
         raise ValueError(f"value {vals[~ok][0]!r} is not one of the declared categories")
-    codes = np.full(x.shape, -1, dtype=np.int64)
-    codes[present] = idx
-    return codes
+    out: IntArray = idx.astype(np.int64)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

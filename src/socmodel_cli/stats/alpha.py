@@ -1,4 +1,4 @@
-"""Krippendorff's alpha at the four levels of measurement, in O(units x coders).
+"""Krippendorff's alpha at the four levels of measurement, in O(ratings x coders per unit).
 
 alpha = 1 - D_o / D_e over the *pairable* values: the ratings of units that at least two
 coders rated. With ``n`` pairable values, ``m_u`` of them in unit ``u``:
@@ -6,22 +6,30 @@ coders rated. With ``n`` pairable values, ``m_u`` of them in unit ``u``:
     D_o = 1/n * sum_u sum_{i != j in u} delta(x_i, x_j) / (m_u - 1)
     D_e = 1/(n (n - 1)) * sum_{i != j over all pairable values} delta(x_i, x_j)
 
-No coincidence matrix over distinct values is ever built for nominal, ordinal or interval
-codes, so memory does not grow with the number of distinct values:
+The ratings are taken unit by unit from the sparse list of rated cells
+(:mod:`socmodel_cli.stats._sparse`), so the cost does not depend on how many coders there
+are, only on how many ratings and how many per unit. No coincidence matrix over distinct
+values is ever built for nominal, ordinal or interval codes, so memory does not grow with
+the number of distinct values:
 
 * interval: delta = (x_i - x_j)^2, and within a set of values
   sum_{i != j} (x_i - x_j)^2 = 2 m sum (x - mean)^2, both for a unit and for the pool;
+  the values are first moved into a frame centred on their median and scaled by a power
+  of two (:mod:`socmodel_cli.stats._precision`), so the result is shift-invariant and
+  finite at any magnitude;
 * ordinal: interval alpha on the cumulative-midpoint rank of each category,
   rank_c = sum_{g < c} n_g + n_c / 2 (n_g = pairable values in category g, declared order),
   which reproduces Krippendorff's ordinal metric
   delta_ck = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2 exactly;
-* nominal: only agreeing pairs matter; they are counted per unit from sorted rows;
-* ratio: delta = ((x_i - x_j) / (x_i + x_j))^2 per unit over coder pairs (O(m^2) per unit);
+* nominal: only agreeing pairs matter: sum_c n_uc (n_uc - 1) per unit, from category counts;
+* ratio: delta = ((x_i - x_j) / (x_i + x_j))^2 per unit over the pairs of ratings in it;
   the expected disagreement is summed over distinct values with their counts, in blocks,
   so memory stays bounded but time is O(V^2) in the number V of distinct values.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -30,14 +38,19 @@ from socmodel_cli.stats._checks import (
     FloatArray,
     IntArray,
     as_ratings,
-    category_codes,
+    check_category_values,
     check_level,
     describe_value,
 )
+from socmodel_cli.stats._precision import in_frame
+from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units, rating_list
 from socmodel_cli.stats.estimate import FEWER_THAN_TWO, Estimate, nonzero, undefined
 
 # Elements per block when summing the ratio metric over pairs of distinct values.
 _RATIO_BLOCK = 1 << 22
+NOT_REPRESENTABLE = (
+    "alpha could not be computed in double precision for these values (report this data)"
+)
 
 
 def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> Estimate:
@@ -52,14 +65,13 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
     lvl = check_level(level)
     x = as_ratings(ratings)
     categorical = lvl in ("nominal", "ordinal")
-    codes: IntArray | None = None
+    everyone = rating_list(x)
+    k = 0
     if categorical:
-        k = n_categories if n_categories is not None else _infer_k(x)
-        codes = category_codes(x, k)
+        k = n_categories if n_categories is not None else _infer_k(everyone.value)
+        check_category_values(everyone.value, k)
     n_units, n_coders = x.shape
-    m_all = (~np.isnan(x)).sum(axis=1)
-    keep = m_all >= 2
-    units_used = int(keep.sum())
+    units_used = int((everyone.m >= 2).sum())
     excluded = nonzero({FEWER_THAN_TWO: n_units - units_used})
     if n_coders < 2:
         return undefined(
@@ -71,8 +83,8 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
             "nothing pairable: no unit was rated by at least two coders",
             units_excluded=excluded,
         )
-    xp = x[keep]
-    values = xp[~np.isnan(xp)]
+    r = everyone.pairable()
+    values = r.value
     if values.min() == values.max():
         label = describe_value(float(values[0]), categorical=categorical)
         return undefined(
@@ -80,17 +92,14 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
             units_used=units_used,
             units_excluded=excluded,
         )
-    m = m_all[keep]
     if lvl == "nominal":
-        assert codes is not None
-        value = nominal_alpha(codes[keep], m)
+        value = nominal_alpha(r, k)
     elif lvl == "ordinal":
-        assert codes is not None
-        cp = codes[keep]
-        ranks = ordinal_ranks(np.bincount(cp[cp >= 0], minlength=int(cp.max()) + 1))
-        value = interval_alpha(np.where(cp >= 0, ranks[np.maximum(cp, 0)], np.nan), m)
+        codes = values.astype(np.int64)
+        ranks = ordinal_ranks(np.bincount(codes, minlength=k))
+        value = interval_alpha(_with_values(r, ranks[codes]))
     elif lvl == "interval":
-        value = interval_alpha(xp, m)
+        value = interval_alpha(r)
     else:
         if values.min() < 0:
             return undefined(
@@ -98,13 +107,18 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
                 units_used=units_used,
                 units_excluded=excluded,
             )
-        value = ratio_alpha(xp, m)
+        value = ratio_alpha(r)
+    if not math.isfinite(value):
+        return undefined(NOT_REPRESENTABLE, units_used=units_used, units_excluded=excluded)
     return Estimate(value=value, units_used=units_used, units_excluded=excluded)
 
 
-def _infer_k(x: FloatArray) -> int:
-    vals = x[~np.isnan(x)]
+def _infer_k(vals: FloatArray) -> int:
     return int(vals.max()) + 1 if vals.size else 1
+
+
+def _with_values(r: RatingList, values: FloatArray) -> RatingList:
+    return RatingList(unit=r.unit, coder=r.coder, value=values, m=r.m, n_coders=r.n_coders)
 
 
 def ordinal_ranks(counts: ArrayLike) -> FloatArray:
@@ -113,21 +127,24 @@ def ordinal_ranks(counts: ArrayLike) -> FloatArray:
     return np.cumsum(n) - n / 2.0
 
 
-def nominal_alpha(codes: IntArray, m: IntArray) -> float:
-    """Nominal alpha of pairable units given as category codes (-1 = not coded).
+def nominal_alpha(r: RatingList, k: int) -> float:
+    """Nominal alpha of the pairable ratings ``r`` (values are category indices ``0..k-1``).
 
     With A = sum of the diagonal of the coincidence matrix (agreeing ordered pairs,
-    each unit's pairs weighted 1 / (m_u - 1)):  alpha = 1 - (n - 1)(n - A) / (n^2 - sum n_c^2).
+    each unit's pairs weighted 1 / (m_u - 1)):  alpha = 1 - (n - 1)(n - A)/(n^2 - sum n_c^2),
+    A = sum_u sum_c n_uc (n_uc - 1) / (m_u - 1), n_uc = coders who put unit u in category c.
     """
-    agree = agreeing_pairs(codes)
-    n = float(m.sum())
-    a = float((2.0 * agree / (m - 1)).sum())
-    n_c = np.bincount(codes[codes >= 0]).astype(np.float64)
+    codes = r.value.astype(np.int64)
+    keys, n_uc = count_keys(r.unit * k + codes, r.n_units * k)
+    unit_of = keys // k
+    n = float(r.size)
+    a = float((n_uc * (n_uc - 1.0) / (r.m[unit_of] - 1.0)).sum())
+    n_c = np.bincount(codes, minlength=k).astype(np.float64)
     return 1.0 - (n - 1.0) * (n - a) / (n * n - float((n_c**2).sum()))
 
 
 def agreeing_pairs(codes: IntArray) -> FloatArray:
-    """Per unit, the number of unordered coder pairs that gave the same category.
+    """Per row of a small dense array of codes, the unordered pairs that gave the same category.
 
     Sorting each row puts equal categories next to each other; the length of the current
     run of equal values, summed along the row, counts sum_c n_c (n_c - 1) / 2.
@@ -142,45 +159,58 @@ def agreeing_pairs(codes: IntArray) -> FloatArray:
     return total
 
 
-def interval_alpha(x: FloatArray, m: IntArray) -> float:
-    """Interval alpha of pairable units (NaN = not coded), from per-unit sums of squares.
+def interval_alpha(r: RatingList) -> float:
+    """Interval alpha of the pairable ratings ``r``, from per-unit sums of squares.
 
     alpha = 1 - (n - 1) * sum_u [2 m_u SS_u / (m_u - 1)] / (2 n SS_pool), where SS is the sum
-    of squared deviations from the mean (of the unit, or of all pairable values).
+    of squared deviations from the mean (of the unit, or of all pairable values), computed
+    in two passes on the values in their frame (median 0, largest deviation in [1/2, 1)).
     """
-    present = ~np.isnan(x)
-    filled = np.where(present, x, 0.0)
-    unit_mean = filled.sum(axis=1) / m
-    dev = np.where(present, x - unit_mean[:, None], 0.0)
-    within = (dev * dev).sum(axis=1)
-    observed = float((2.0 * m * within / (m - 1)).sum())
-    values = x[present]
-    n = float(values.size)
-    pooled = values - values.mean()
+    y = in_frame(r.value)
+    rated = r.m > 0
+    m = r.m[rated].astype(np.float64)
+    unit_sum = np.bincount(r.unit, weights=y, minlength=r.n_units)
+    unit_mean = np.zeros(r.n_units)
+    unit_mean[rated] = unit_sum[rated] / m
+    dev = y - unit_mean[r.unit]
+    within = np.bincount(r.unit, weights=dev * dev, minlength=r.n_units)[rated]
+    observed = float((2.0 * m * within / (m - 1.0)).sum())
+    n = float(y.size)
+    pooled = y - y.mean()
     expected = 2.0 * n * float((pooled * pooled).sum())
     return 1.0 - (n - 1.0) * observed / expected
 
 
-def ratio_alpha(x: FloatArray, m: IntArray) -> float:
-    """Ratio alpha of pairable units with non-negative values (NaN = not coded)."""
-    n_coders = x.shape[1]
-    per_unit = np.zeros(x.shape[0], dtype=np.float64)
-    for a in range(n_coders):
-        for b in range(a + 1, n_coders):
-            per_unit += np.nan_to_num(ratio_delta(x[:, a], x[:, b]), nan=0.0)
-    observed = float((2.0 * per_unit / (m - 1)).sum())
-    vals, counts = np.unique(x[~np.isnan(x)], return_counts=True)
+def ratio_alpha(r: RatingList) -> float:
+    """Ratio alpha of the pairable ratings ``r`` (non-negative values)."""
+    per_unit = np.zeros(r.n_units, dtype=np.float64)
+    for i, j in pairs_in_units(r):
+        per_unit += np.bincount(
+            r.unit[i], weights=ratio_delta(r.value[i], r.value[j]), minlength=r.n_units
+        )
+    rated = r.m > 0
+    observed = float((2.0 * per_unit[rated] / (r.m[rated] - 1.0)).sum())
+    vals, counts = np.unique(r.value, return_counts=True)
     n = float(counts.sum())
     expected = ratio_pair_sum(vals, counts.astype(np.float64))
     return 1.0 - (n - 1.0) * observed / expected
 
 
 def ratio_delta(a: FloatArray, b: FloatArray) -> FloatArray:
-    """((a - b) / (a + b))^2, with 0 where a + b == 0 (both zero); NaN propagates."""
-    s = a + b
+    """((a - b) / (a + b))^2 for a, b >= 0, with 0 where both are zero; NaN propagates.
+
+    Written as u / (2 - u) with u = (hi - lo) / hi (hi = max(a, b), lo = min(a, b)), which
+    equals (hi - lo) / (hi + lo) but never forms a + b: no overflow near the largest float,
+    and subnormal values keep every digit they have.
+    """
+    hi = np.maximum(a, b)
+    lo = np.minimum(a, b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        d = np.where(s != 0, (a - b) / np.where(s != 0, s, 1.0), 0.0)
-    return np.where(np.isnan(s), np.nan, d * d)
+        u = (hi - lo) / hi
+        d = u / (2.0 - u)
+    d = np.where(hi == 0, 0.0, d)
+    out: FloatArray = d * d
+    return out
 
 
 def ratio_pair_sum(vals: FloatArray, counts: FloatArray) -> float:
@@ -202,11 +232,29 @@ def ratio_pair_sum(vals: FloatArray, counts: FloatArray) -> float:
         stop = min(size, start + step)
         rows = vals[start:stop, None]
         cols = vals[None, start:]
-        d = rows - cols
-        d /= rows + cols
-        d *= d
+        # u = (w - v) / w and delta = (u / (2 - u))^2, as in ratio_delta (w > 0 here)
+        d = cols - rows
+        # left of the diagonal (w < v, zeroed below) a tiny w can overflow: harmless
+        with np.errstate(over="ignore", invalid="ignore"):
+            d /= cols
+            d /= 2.0 - d
+            d *= d
         # rows of the block against every value from the block's start on; the part left
         # of the diagonal inside the block holds pairs v > w, which are zeroed.
         d[np.tril_indices(stop - start, k=0, m=d.shape[1])] = 0.0
         total += 2.0 * float(counts[start:stop] @ (d @ counts[start:]))
     return total
+
+
+def ratio_potentials(vals: FloatArray, counts: FloatArray) -> FloatArray:
+    """phi_v = sum_w c_w delta_ratio(v, w) for every distinct value v (sorted), blockwise.
+
+    Used to remove values from a pool without summing it again:
+    sum over the pool without D = sum_vw c c delta - 2 sum_v D_v phi_v + sum_vw D D delta.
+    """
+    out = np.zeros(vals.size)
+    step = max(1, _RATIO_BLOCK // max(vals.size, 1))
+    for start in range(0, vals.size, step):
+        block = ratio_delta(vals[start : start + step, None], vals[None, :])
+        out[start : start + step] = block @ counts
+    return out

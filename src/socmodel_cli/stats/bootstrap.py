@@ -31,6 +31,8 @@ from socmodel_cli.stats._checks import (
     category_codes,
     check_level,
 )
+from socmodel_cli.stats._precision import frame
+from socmodel_cli.stats._sparse import rating_list
 from socmodel_cli.stats.alpha import (
     agreeing_pairs,
     ordinal_ranks,
@@ -73,15 +75,17 @@ class BootstrapResult:
 class _Patterns:
     """Pairable units grouped by their multiset of values.
 
-    ``values`` holds, per pattern, sorted indices into ``positions`` (-1 = not coded);
-    ``count`` how many units share the pattern; ``m`` the values per unit.
+    ``values`` holds, per pattern, sorted indices into ``positions`` (-1 = not coded), as
+    many columns as the most ratings any unit has (not one per coder); ``count`` how many
+    units share the pattern; ``m`` the values per unit.
     """
 
     level: Level
-    values: IntArray  # (P, n_coders)
+    values: IntArray  # (P, most ratings in a unit)
     count: FloatArray  # (P,)
     m: FloatArray  # (P,)
     positions: FloatArray  # (V,) numeric value of each index (category index or value)
+    n_coders: int
 
     @property
     def n_values(self) -> int:
@@ -94,31 +98,34 @@ def _patterns(ratings: FloatArray, level: str, n_categories: int | None) -> _Pat
     x = as_ratings(ratings)
     if x.shape[1] < 2:
         return None
-    m_all = (~np.isnan(x)).sum(axis=1)
-    xp = x[m_all >= 2]
-    if xp.shape[0] == 0:
+    r = rating_list(x).pairable()
+    if r.size == 0:
         return None
     if lvl in ("nominal", "ordinal"):
-        k = n_categories if n_categories is not None else int(np.nanmax(xp)) + 1
-        idx = category_codes(xp, k)
+        k = n_categories if n_categories is not None else int(r.value.max()) + 1
+        idx = category_codes(r.value, k)
         positions = np.arange(k, dtype=np.float64)
     else:
-        present = ~np.isnan(xp)
-        positions = np.unique(xp[present])
+        positions = np.unique(r.value)
         if lvl == "ratio" and positions[0] < 0:
             return None
-        idx = np.full(xp.shape, -1, dtype=np.int64)
-        idx[present] = np.searchsorted(positions, xp[present])
-    used = idx[idx >= 0]
-    if used.min() == used.max():
+        idx = np.searchsorted(positions, r.value)
+    if idx.min() == idx.max():
         return None  # no variation: alpha undefined in every replicate
-    rows, count = np.unique(np.sort(idx, axis=1), axis=0, return_counts=True)
+    # Each pairable unit's value indices in a row as wide as the largest unit, -1 padded.
+    kept = np.flatnonzero(r.m >= 2)
+    row_of_unit = np.cumsum(r.m >= 2) - 1
+    start = r.first_of_unit()
+    grid = np.full((kept.size, int(r.m.max())), -1, dtype=np.int64)
+    grid[row_of_unit[r.unit], np.arange(r.size) - start[r.unit]] = idx
+    rows, count = np.unique(np.sort(grid, axis=1), axis=0, return_counts=True)
     return _Patterns(
         level=lvl,
         values=rows,
         count=count.astype(np.float64),
         m=(rows >= 0).sum(axis=1).astype(np.float64),
         positions=positions,
+        n_coders=int(x.shape[1]),
     )
 
 
@@ -162,9 +169,11 @@ class _Kernel:
         if p.level == "nominal":
             self.agree = 2.0 * agreeing_pairs(p.values) / (p.m - 1.0)
         elif p.level == "interval":
-            # Centre first so that n T2 - T1^2 does not lose precision.
-            centre = float(np.nansum(vals * p.count[:, None]) / (p.m * p.count).sum())
-            c = vals - centre
+            # In the values' frame (median 0, largest deviation in [1/2, 1)) so that
+            # n T2 - T1^2 keeps its digits at any magnitude or offset.
+            counts = _value_counts(p, p.count[None, :])[0]
+            y = frame(pos, weights=counts).apply(pos)
+            c = np.where(p.values >= 0, y[np.maximum(p.values, 0)], np.nan)
             self.s1 = np.nansum(c, axis=1)
             self.s2 = np.nansum(c * c, axis=1)
             within = self.s2 - self.s1**2 / p.m
@@ -191,8 +200,9 @@ class _Kernel:
                 lo = np.where(drawn, self.lo, p.n_values).min(axis=1)
                 hi = np.where(drawn, self.hi, -1).max(axis=1)
                 t1, t2 = w @ self.s1, w @ self.s2
-                a = 1.0 - (n - 1.0) * (w @ self.obs) / (2.0 * (n * t2 - t1 * t1))
-                return np.where(lo == hi, np.nan, a)
+                spread = n * t2 - t1 * t1
+                a = 1.0 - (n - 1.0) * (w @ self.obs) / (2.0 * spread)
+                return np.where((lo == hi) | (spread <= 0), np.nan, a)
             counts = _value_counts(p, w)
             varied = (counts > 0).sum(axis=1) > 1
             if p.level == "nominal":
@@ -210,9 +220,8 @@ class _Kernel:
 
     def _ratio_expected(self, counts: FloatArray) -> FloatArray:
         if self.delta is not None:
-            return np.asarray(
-                np.einsum("bv,vw,bw->b", counts, self.delta, counts), dtype=np.float64
-            )
+            out_dense: FloatArray = ((counts @ self.delta) * counts).sum(axis=1)
+            return out_dense
         # Many distinct values: build the distance matrix a block of rows at a time and
         # apply each block to the whole chunk of replicates (one matrix product per block):
         # O(V^2) distances per chunk, O(b V^2) multiply-adds, memory O(block x V).
@@ -262,11 +271,13 @@ def bootstrap_alpha(
 
     Resamples the pairable units (those alpha uses) with replacement, ``replicates`` times,
     recomputes alpha and reports the percentile interval and the share of replicates below
-    ``threshold``. The same input and ``seed`` give the same result.
+    ``threshold``. The same input and ``seed`` give the same result. With a single pairable
+    unit there is no interval (every replicate would be that unit).
     """
     _check_args(replicates, ci)
     p = _patterns(ratings, level, n_categories)
-    if p is None:
+    if p is None or p.count.sum() < 2:
+        # One pairable unit resampled is always itself: no sampling variation to show.
         return BootstrapResult(None, None, None, replicates, UNIT_METHOD, replicates)
     rng = np.random.default_rng(seed)
     kernel = _Kernel(p)
@@ -376,12 +387,13 @@ def kalpha_bootstrap(
             nz = counts > 0
             expected_sum = ratio_pair_sum(pos[nz], counts[nz])
         else:
-            delta = (pos[lo] - pos[hi]) ** 2
-            mean = float((counts * pos).sum() / n)
-            expected_sum = 2.0 * n * float((counts * (pos - mean) ** 2).sum())
+            y = frame(pos, weights=counts).apply(pos)  # shift- and scale-free, see _precision
+            delta = (y[lo] - y[hi]) ** 2
+            mean = float((counts * y).sum() / n)
+            expected_sum = 2.0 * n * float((counts * (y - mean) ** 2).sum())
     d_e = expected_sum / (n * (n - 1.0))
     q = int((lo == hi).sum() + 2 * (lo != hi).sum())
-    n_coders = p.values.shape[1]
+    n_coders = p.n_coders
     m_draws = int(min(25 * q, (n_coders - 1) * n / 2.0))
     rng = np.random.default_rng(seed)
     prob = mass / n

@@ -15,7 +15,8 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from socmodel_cli.stats._checks import CategoricalView, FloatArray, categorical_view
+from socmodel_cli.stats._checks import CategoricalView, FloatArray, IntArray, categorical_view
+from socmodel_cli.stats._sparse import RatingList, categorical_list, pairs_in_units
 from socmodel_cli.stats.estimate import (
     FEWER_THAN_TWO,
     NOT_BOTH,
@@ -24,8 +25,10 @@ from socmodel_cli.stats.estimate import (
     undefined,
 )
 from socmodel_cli.stats.tables import (
+    coder_pair_tables,
     cohen_kappa_from_table,
     contingency_table,
+    kappa_of_tables,
     scott_pi_from_table,
 )
 from socmodel_cli.stats.weights import agreement_weights
@@ -140,50 +143,57 @@ def light_kappa(
     """Light's (1971) kappa: the mean of Cohen's kappa over coder pairs.
 
     Each pair uses the units both coders rated. Pairs that share no unit, or whose kappa is
-    undefined (e.g. no variation), are left out of the mean and counted in ``reason``.
+    undefined (e.g. no variation), are left out of the mean and counted in ``reason``. Only
+    pairs that rated a unit together are visited (from the units' rating lists), so the cost
+    is O(ratings x coders per unit), not O(coders^2 x units).
     """
-    view = categorical_view(ratings, level, n_categories, categories)
-    if isinstance(view, str):
-        return undefined(view)
-    codes = view.codes
-    n_units, n_coders = codes.shape
+    coded = categorical_list(ratings, level, n_categories, categories)
+    if isinstance(coded, str):
+        return undefined(coded)
+    r = coded.ratings.pairable()
+    n_units, n_coders = r.n_units, r.n_coders
     if n_coders < 2:
         return undefined("a single coder: Light's kappa needs at least two coders")
-    rated = codes >= 0
-    excluded = nonzero({FEWER_THAN_TWO: int((rated.sum(axis=1) < 2).sum())})
-    kappas: list[float] = []
-    used = np.zeros(n_units, dtype=bool)
-    no_shared = 0
-    undefined_pairs = 0
-    for a in range(n_coders):
-        for b in range(a + 1, n_coders):
-            table = contingency_table(codes[:, a], codes[:, b], view.k)
-            if table.sum() == 0:
-                no_shared += 1
-                continue
-            est = cohen_kappa_from_table(table)
-            if est.value is None:
-                undefined_pairs += 1
-                continue
-            kappas.append(est.value)
-            used |= rated[:, a] & rated[:, b]
+    excluded = nonzero({FEWER_THAN_TWO: n_units - int((r.m >= 2).sum())})
+    kappa_parts: list[FloatArray] = []
+    defined_keys: list[IntArray] = []
+    shared = 0
+    for chunk in coder_pair_tables(r, coded.k):
+        got = kappa_of_tables(chunk.tables)
+        shared += got.n.size
+        kappa_parts.append(got.value[got.defined])
+        defined_keys.append((chunk.first * n_coders + chunk.second)[got.defined])
+    kappas = np.concatenate(kappa_parts) if kappa_parts else np.zeros(0)
     n_pairs = n_coders * (n_coders - 1) // 2
+    no_shared = n_pairs - shared
+    undefined_pairs = shared - kappas.size
     notes = []
     if no_shared:
         notes.append(f"{no_shared} shared no unit")
     if undefined_pairs:
         notes.append(f"{undefined_pairs} had undefined kappa (no variation)")
-    if not kappas:
+    if not kappas.size:
         why = "; ".join(notes) if notes else "no coder pair could be compared"
         return undefined(
             f"no coder pair has a defined Cohen's kappa ({why})", units_excluded=excluded
         )
     note = None
     if notes:
-        note = f"mean over {len(kappas)} of {n_pairs} coder pairs; " + "; ".join(notes)
+        note = f"mean over {kappas.size} of {n_pairs} coder pairs; " + "; ".join(notes)
     return Estimate(
         value=float(np.mean(kappas)),
         reason=note,
-        units_used=int(used.sum()),
+        units_used=_units_of_pairs(r, np.concatenate(defined_keys)),
         units_excluded=excluded,
     )
+
+
+def _units_of_pairs(r: RatingList, pair_keys: IntArray) -> int:
+    """How many units were rated by at least one of the coder pairs ``pair_keys`` (sorted)."""
+    used = np.zeros(r.n_units, dtype=bool)
+    for i, j in pairs_in_units(r):
+        key = r.coder[i] * r.n_coders + r.coder[j]
+        at = np.minimum(np.searchsorted(pair_keys, key), max(pair_keys.size - 1, 0))
+        hit = pair_keys[at] == key if pair_keys.size else np.zeros(key.size, dtype=bool)
+        used[r.unit[i][hit]] = True
+    return int(used.sum())
