@@ -111,9 +111,12 @@ def validated_ratings(
             "or pass --skip-invalid to leave those files out",
             errors[:50],
         )
+    from socmodel_cli.problems import printable
+
     for i in bad:
         typer.echo(
-            f"socmodel: skipping invalid file {checked.files[i].path} ({checked.files[i].errors} error(s))",
+            f"socmodel: skipping invalid file {printable(checked.files[i].path)} "
+            f"({checked.files[i].errors} error(s))",
             err=True,
         )
     if len(bad) == len(checked.files):

@@ -41,9 +41,16 @@ class SheetFormat(StrEnum):
     xlsx = "xlsx"
 
 
+def _say(message: str) -> None:
+    """A note on stderr; user text in it (names, paths) is escaped, never acts on the terminal."""
+    from socmodel_cli.problems import printable
+
+    typer.echo(f"socmodel: {printable(message)}", err=True)
+
+
 def _wrote(path: Path, what: str, quiet: bool) -> None:
     if not quiet:
-        typer.echo(f"socmodel: wrote {what} to {path}", err=True)
+        _say(f"wrote {what} to {path}")
 
 
 def _verdict_only(text: str, quiet: bool) -> str:
@@ -150,12 +157,11 @@ def scheme_import(
     draft = draft_scheme(read_qdc(file), file)
     emit(draft.yaml, output, [file], force)
     for note in [] if quiet else draft.notes:
-        typer.echo(f"socmodel: note: {note}", err=True)
+        _say(f"note: {note}")
     if draft.guessed and not quiet:
-        typer.echo(
-            f"socmodel: {len(draft.guessed)} of {draft.codes} code(s) need their level checked "
-            f"(marked TODO): {', '.join(draft.guessed)}",
-            err=True,
+        _say(
+            f"{len(draft.guessed)} of {draft.codes} code(s) need their level checked "
+            f"(marked TODO): {', '.join(draft.guessed)}"
         )
     if output is not None:
         _wrote(output, f"a scheme draft with {draft.codes} code(s)", quiet)
@@ -252,10 +258,7 @@ def template(
     else:
         data = template_csv(sheet)
     if sheet.ignored_columns and not quiet:
-        typer.echo(
-            f"socmodel: note: columns of {units} not used: {', '.join(sheet.ignored_columns)}",
-            err=True,
-        )
+        _say(f"note: columns of {units} not used: {', '.join(sheet.ignored_columns)}")
     if output is None:
         sys.stdout.write(data.decode("utf-8-sig"))
         return
