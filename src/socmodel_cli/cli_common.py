@@ -37,10 +37,27 @@ CoderOpt = Annotated[
         "--coder", help="Coder for files without a coder column (default: each file's name)."
     ),
 ]
+
+
+def _text_encoding(value: str | None) -> str | None:
+    """A usage error (exit 2) for names that are not text encodings: rot13, zlib, base64."""
+    if value is None:
+        return None
+    from socmodel_cli.readers.encoding import check_encoding
+
+    try:
+        return check_encoding(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
-        "--encoding", help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured)."
+        "--encoding",
+        help="Encoding of CSV/TSV files that are not UTF-8, e.g. cp1252 (a UTF-8 file, or one "
+        "with a byte-order mark, is always read as such).",
+        callback=_text_encoding,
     ),
 ]
 QuietOpt = Annotated[
