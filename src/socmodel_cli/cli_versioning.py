@@ -146,7 +146,13 @@ def scheme_import(
     force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Draft a scheme (YAML) from a REFI-QDA codebook; complete the levels marked TODO."""
+    """Draft a scheme (YAML) from a REFI-QDA codebook; complete the levels marked TODO.
+
+    Exit 0 the draft loads as a scheme, 1 it is written but does not load yet (the problems
+    are listed), 2 could not run.
+    """
+    from socmodel_cli.errors import SchemeError
+    from socmodel_cli.scheme import load_scheme_text
     from socmodel_cli.versioning.qdc_import import draft_scheme
     from socmodel_cli.versioning.qdc_read import read_qdc
 
@@ -165,6 +171,18 @@ def scheme_import(
         )
     if output is not None:
         _wrote(output, f"a scheme draft with {draft.codes} code(s)", quiet)
+    # The draft is checked by the loader every other command uses: a draft socmodel itself
+    # cannot read is a finding, not a success.
+    try:
+        load_scheme_text(draft.yaml, str(output) if output is not None else "<draft>")
+    except SchemeError as exc:
+        _say(
+            f"the draft does not load as a scheme yet ({len(exc.problems)} problem(s)); "
+            "fix these before using it:"
+        )
+        for p in exc.problems:
+            typer.echo(f"  {p.render()}", err=True)
+        raise typer.Exit(1) from None
 
 
 def migrate(
