@@ -162,11 +162,15 @@ def bidi_coder(tmp: Path) -> list[str]:
     return ["validate", "s.yaml", "c.csv", "--coder", "ann\u202elin.exe"]
 
 
-def undecodable_name(tmp: Path) -> list[str]:
+def undecodable_name(tmp: Path, *extra: str) -> list[str]:
     name = os.fsdecode(b"caf\xe9.csv")  # Latin-1 bytes in a file name: not UTF-8
     (tmp / "s.yaml").write_text(MINI_SCHEME)
     (tmp / name).write_text(HEADER + "S1,1,2,0,plan,3\n")
-    return ["validate", "s.yaml", name]
+    return ["validate", "s.yaml", name, *extra]
+
+
+def undecodable_name_json(tmp: Path) -> list[str]:
+    return undecodable_name(tmp, "--format", "json")
 
 
 def long_output_name(tmp: Path) -> list[str]:

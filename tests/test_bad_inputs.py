@@ -302,6 +302,7 @@ CATALOGUE = [
     Entry("name-newline-fake-verdict", h.newline_name, 1, "x.csv\\nvalid: 0 error(s)"),
     Entry("name-bidi-override", h.bidi_coder, 0, "ann\\u202elin.exe"),
     Entry("name-undecodable-bytes", h.undecodable_name, 0, "caf\\xe9.csv"),
+    Entry("name-undecodable-bytes-json", h.undecodable_name_json, 0, '"path": "caf\\udce9.csv"'),
     Entry("name-too-long-output", h.long_output_name, 2, "json: File name too long"),
     Entry("name-too-long-input", h.long_input_name, 2, "File name too long"),
 ]

@@ -10,8 +10,9 @@ never raises, and :meth:`Guard.finish` turns what happened into the exit code:
 * stdout could not take the output (full, closed, I/O error): exit 2, and stderr says so;
 * stderr could not take a message: nothing can be said; the exit code is unchanged.
 
-Text the stream's encoding cannot carry (an ASCII locale, an undecodable byte in a file
-name) is written with backslash escapes instead of failing. Standard library only: this is
+Text the stream's encoding cannot carry (an ASCII locale) and lone surrogates (an
+undecodable byte in a file name or argument) are written as backslash escapes instead of
+failing; in JSON strings those escapes are valid JSON. Standard library only: this is
 imported at start-up.
 """
 
@@ -19,8 +20,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from typing import TextIO, cast
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class GuardedStream:
@@ -64,6 +68,10 @@ class GuardedStream:
         if self.inner is None:
             self._fail(OSError(errno.EBADF, "the stream is closed"))
             return len(text)
+        if not text.isascii() and _SURROGATE.search(text):
+            # An undecodable byte of a file name or argument: written as the escape \udcff,
+            # which keeps JSON valid (and parseable back) and text output UTF-8.
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         try:
             try:
                 self.inner.write(text)
