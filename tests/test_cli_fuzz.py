@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -155,6 +156,19 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+# Internal errors this target found in code owned elsewhere, reported and not yet fixed; each
+# has a strict xfail below, which starts failing (remove both then) once the bug is fixed.
+KNOWN = {
+    # diagnostics/scale.py _lookup: a numeric code that no coder rated (positions is empty)
+    "diagnose": "IndexError: index 0 is out of bounds for axis 0 with size 0",
+}
+
+
+def _known(args: list[str], err: str) -> bool:
+    signature = KNOWN.get(args[0])
+    return signature is not None and f"internal error: {signature}" in err
+
+
 @given(invocation())
 def test_cli_never_breaks_its_contract(case: tuple[list[str], bytes, list[Sheet]]) -> None:
     args, scheme, files = case
@@ -164,9 +178,25 @@ def test_cli_never_breaks_its_contract(case: tuple[list[str], bytes, list[Sheet]
         for f in files:
             (folder / f.name).write_bytes(f.data)
         code, out, err = _run(args, folder)
+    if _known(args, err):
+        return
     shown = f"args={args!r}\nexit={code}\n--- stdout\n{out[:2000]}\n--- stderr\n{err[:2000]}"
     assert code in {0, 1, 2}, shown
     assert "internal error" not in err, shown
     assert "Traceback" not in out + err, shown
     if args[args.index("--format") + 1] == "json" and code < 2:
         json.loads(out)
+
+
+@pytest.mark.xfail(strict=True, reason="diagnostics/scale.py: a numeric code nobody rated")
+def test_known_diagnose_unrated_numeric_code() -> None:
+    scheme = (
+        b'{"id": "mini", "version": "1.0.0", "title": "T", "unit": {"name": "segment", '
+        b'"keys": ["session", "segment"]}, "codes": [{"id": "c0", "label": "C0", '
+        b'"level": "interval"}]}'
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "s.yaml").write_bytes(scheme)
+        (Path(tmp) / "a.csv").write_bytes(b"session,segment,c0\n")
+        code, _, err = _run(["diagnose", "s.yaml", "a.csv"], Path(tmp))
+    assert code in {0, 1, 2} and "internal error" not in err, err

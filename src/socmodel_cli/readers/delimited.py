@@ -255,7 +255,11 @@ def _decode_problem(path: Path, encoding: str, exc: UnicodeError) -> Problem:
     reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
     bad = enc.find_undecodable(path, encoding)
     hint = "; rerun with --encoding NAME (e.g. cp1252 for Windows Excel in Western Europe)"
-    if bad is not None and bad.raw_line is not None:
+    if enc.family(encoding) in {"utf-16", "utf-32"}:
+        hint = (
+            "; the file looks damaged (cut short, or edited as another encoding): export it again"
+        )
+    elif bad is not None and bad.raw_line is not None:
         sample = _sample(path, bad.offset)
         guess = enc.describe_guess(bad.raw_line, bad.at, sample, encoding)
         if guess is not None:
