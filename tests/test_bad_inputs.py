@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests import hostile as h
 from tests.conftest import MINI_SCHEME, ROOT, Run
 from tests.test_outputs import OUTPUT_IDS
 
@@ -479,6 +480,96 @@ CATALOGUE = [
         '"cohen_kappa": {\n          "value": 0.0,\n          "se": null,\n          "ci": null,',
     ),
     Entry("coders-1000-few-per-unit", _many_coders, 1, '"coders": 1000'),
+    # --- Hostile text inputs and streams (tests/hostile.py builds them) ---
+    Entry(
+        "enc-cp1252-western-names",
+        h.validate(h.coders(*h.WESTERN, encoding="cp1252")),
+        1,
+        "it looks like cp1252 (Windows Western European)",
+    ),
+    Entry(
+        "enc-unsure-shows-both",
+        h.validate(h.coders("Muñoz", encoding="cp1252")),
+        1,
+        "as cp1250 “S1,1,Muńoz,2”",
+    ),
+    Entry(
+        "enc-option-spares-utf8-files",
+        h.validate_many(
+            {
+                "a.csv": h.coders("Muñoz", encoding="cp1252"),
+                "b.csv": h.coders("Zoë"),
+                "c.csv": b"\xef\xbb\xbf" + h.coders("Søren"),
+            },
+            "--encoding",
+            "cp1252",
+        ),
+        0,
+        '"coders": [\n    "Muñoz",\n    "Zoë",\n    "Søren"\n  ]',
+    ),
+    Entry(
+        "enc-utf16-without-bom-as-advised",
+        h.validate(h.coders("Zoë", encoding="utf-16-le"), "u.csv", "--encoding", "utf-16"),
+        0,
+        '"encoding": "utf-16-le"',
+    ),
+    Entry(
+        "enc-mixed-in-one-file",
+        h.validate(
+            h.coders("Zoë") + "S1,9,Muñoz,2\n".encode("cp1252"), "m.csv", "--encoding", "cp1252"
+        ),
+        1,
+        "mixed-encoding",
+    ),
+    Entry(
+        "enc-not-a-text-codec",
+        h.validate(h.coders("a"), "c.csv", "--encoding", "rot13"),
+        2,
+        "Invalid value for '--encoding': 'rot13' is not a text encoding of files; common choices",
+    ),
+    Entry("csv-line-without-breaks", h.long_line, 1, "line-too-long"),
+    Entry("csv-row-of-200000-cells", h.wide_row, 1, "too-many-cells"),
+    Entry("csv-quoted-row-spanning-lines", h.spanning_row, 1, "running from line 2 to line"),
+    Entry("csv-nul-after-64-kib", h.late_nul, 1, '"line": 20002'),
+    Entry(
+        "cell-number-5000-digits",
+        h.validate((h.HEADER + "S1,1,2," + "9" * 5000 + ",,\n").encode()),
+        1,
+        "(5,000 characters)",
+    ),
+    Entry(
+        "cell-scheme-version-5000-digits",
+        h.validate(
+            ("session,segment,scheme_version,conc\nS1,1," + "9" * 5000 + ".0.0,2\n").encode()
+        ),
+        1,
+        "bad-version",
+    ),
+    Entry("yaml-number-5000-digits", h.scheme_value("9" * 5000), 1, "bad-number"),
+    Entry("yaml-value-beyond-2-53", h.scheme_value("9" * 400), 1, "at most 9,007,199,254,740,992"),
+    Entry("yaml-range-beyond-float", h.scheme_range_max("9" * 400), 1, "below about 1.8e308"),
+    Entry("yaml-version-5000-digits", h.scheme_version("1.2." + "9" * 5000), 1, "bad-format"),
+    Entry(
+        "yaml-lone-surrogate",
+        h.scheme_check(MINI_SCHEME.replace("title: Mini", 'title: "Mini\\ud800"')),
+        1,
+        "invalid-unicode",
+    ),
+    Entry("qdc-nested-3000-deep", h.nested_qdc, 2, "nested deeper than 50 levels"),
+    Entry("qdpx-truncated", h.truncated_qdpx, 2, "error[corrupt-file]"),
+    Entry("qdpx-corrupt-data", h.corrupt_qdpx, 2, "error[corrupt-file] (project.qde)"),
+    Entry(
+        "qdc-import-draft-does-not-load",
+        h.unloadable_draft,
+        1,
+        "the draft does not load as a scheme yet",
+    ),
+    Entry("name-newline-fake-verdict", h.newline_name, 1, "x.csv\\nvalid: 0 error(s)"),
+    Entry("name-bidi-override", h.bidi_coder, 0, "ann\\u202elin.exe"),
+    Entry("name-undecodable-bytes", h.undecodable_name, 0, "caf\\xe9.csv"),
+    Entry("name-undecodable-bytes-json", h.undecodable_name_json, 0, '"path": "caf\\udce9.csv"'),
+    Entry("name-too-long-output", h.long_output_name, 2, "file name is too long"),
+    Entry("name-too-long-input", h.long_input_name, 2, "File name too long"),
 ]
 
 
@@ -519,6 +610,7 @@ def test_document_lists_every_entry() -> None:
     tested = {e.id for e in CATALOGUE} | {e.id for e in TRUST}
     tested |= {"file-no-permission", "csv-200-mb-export"}
     tested |= OUTPUT_IDS  # dedicated tests in tests/test_outputs.py
+    tested |= set(h.DEDICATED)
     assert listed == tested, (sorted(listed - tested), sorted(tested - listed))
 
 

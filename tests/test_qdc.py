@@ -232,7 +232,7 @@ def test_hostile_xml_is_refused(cli: Callable[..., Any], fixture: str, tmp_path:
         (b"<CodeBook><Codes><Code name='a'></Codes>", "not well-formed XML"),
         (b"<CodeBook/>", "no <Codes> element"),
         (b"<CodeBook><Codes/></CodeBook>", "has no codes"),
-        (b"PK\x03\x04broken", "broken zip"),
+        (b"PK\x03\x04broken", "corrupt-file"),
     ],
 )
 def test_unusable_files(

@@ -219,7 +219,7 @@ def test_formula_without_value_is_located(
     assert (found["cell"], found["severity"], found["value"]) == ("C2", "error", "B2*2")
     assert "=B2*2" in found["message"]
     assert report["summary"]["ratings"] == 1  # C3 still counts; C2 is not taken as "not coded"
-    assert "ann.xlsx:C2 " in cli("validate", "s.yaml", "ann.xlsx", exit=1, cwd=tmp_path).out
+    assert "ann.xlsx:C2: " in cli("validate", "s.yaml", "ann.xlsx", exit=1, cwd=tmp_path).out
 
 
 def test_saved_empty_text_result_is_not_a_problem(tmp_path: Path) -> None:

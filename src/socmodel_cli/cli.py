@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from socmodel_cli import __version__, cli_diagnose, cli_project, cli_report, cli_versioning
+from socmodel_cli import __version__, cli_diagnose, cli_project, cli_report, cli_versioning, streams
 from socmodel_cli.cli_common import (
     BomOpt,
     BootstrapChoice,
@@ -324,8 +324,37 @@ def _report_error(exc: SocmodelError) -> None:
         typer.echo(f"  {p.render()}", err=True)
 
 
+def _report_usage(exc: typer.TyperException) -> None:
+    """The parser's own report (usage, hint, error), with the user's text escaped."""
+    from socmodel_cli.problems import printable
+
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        typer.echo(
+            f"{ctx.get_usage()}\nTry '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n",
+            err=True,
+        )
+    describe = getattr(exc, "format_message", None)
+    message = describe() if callable(describe) else str(exc)
+    typer.echo(f"Error: {printable(message)}", err=True)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Console entry point: the one place exceptions become exit codes."""
+    """Console entry point: the one place exceptions become exit codes.
+
+    Both standard streams are guarded (:mod:`socmodel_cli.streams`): a reader that leaves
+    early keeps the run's verdict as the exit code; output that cannot be written exits 2.
+    """
+    guard = streams.install()
+    try:
+        code = _run(argv)
+    except BaseException:
+        guard.finish(2)
+        raise
+    sys.exit(guard.finish(code))
+
+
+def _run(argv: list[str] | None) -> int:
     import signal
 
     def _terminate(signum: int, _frame: object) -> NoReturn:
@@ -334,38 +363,43 @@ def main(argv: list[str] | None = None) -> NoReturn:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(args=argv, standalone_mode=False, prog_name="socmodel")
-        sys.exit(code if isinstance(code, int) else 0)
+        return code if isinstance(code, int) else 0
     except SocmodelError as exc:
         _report_error(exc)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         typer.echo("socmodel: interrupted", err=True)
-        sys.exit(130)
+        return 130
     except typer.TyperException as exc:
         # Usage errors from the option parser (missing argument, bad choice): could not run.
-        show = getattr(exc, "show", None)
-        if callable(show):
-            show()
-        else:
-            typer.echo(f"socmodel: error: {exc.message}", err=True)
-        sys.exit(2)
+        _report_usage(exc)
+        return 2
     except KeyboardInterrupt:
         typer.echo("socmodel: interrupted", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader of our output went away (e.g. `| head`); not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
-    except (SystemExit, GeneratorExit):
-        raise
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except OSError as exc:
+        # The environment refused (a name too long for the file system, a device error):
+        # could not run, and not a bug of ours.
+        from socmodel_cli.problems import printable
+
+        where = f"{printable(str(exc.filename))}: " if exc.filename is not None else ""
+        typer.echo(f"socmodel: error: {where}{exc.strerror or exc}", err=True)
+        return 2
+    except MemoryError:
+        typer.echo("socmodel: error: out of memory", err=True)
+        return 2
     except Exception as exc:
         if os.environ.get("SOCMODEL_DEBUG"):
             raise
+        from socmodel_cli.problems import printable
+
         typer.echo(
-            f"socmodel: internal error: {type(exc).__name__}: {exc} "
+            f"socmodel: internal error: {type(exc).__name__}: {printable(str(exc))[:500]} "
             "(please report it; set SOCMODEL_DEBUG=1 for the traceback)",
             err=True,
         )
-        sys.exit(2)
+        return 2

@@ -76,12 +76,28 @@ DecimalOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _text_encoding(value: str | None) -> str | None:
+    """A usage error (exit 2) for names that are not text encodings: rot13, zlib, base64."""
+    if value is None:
+        return None
+    from socmodel_cli.readers.encoding import check_encoding
+
+    try:
+        return check_encoding(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 EncodingOpt = Annotated[
     str | None,
     typer.Option(
         "--encoding",
         metavar="NAME",
-        help="Text encoding of CSV/TSV files (default: UTF-8, BOM honoured).",
+        help="Encoding of CSV/TSV files that are not UTF-8, e.g. cp1252 (a UTF-8 file, or one "
+        "with a byte-order mark, is always read as such).",
+        callback=_text_encoding,
     ),
 ]
 SheetOpt = Annotated[
@@ -283,9 +299,12 @@ def validated_ratings(
             f"or pass --skip-invalid to leave those files out{hint}",
             errors[:50],
         )
+    from socmodel_cli.problems import printable
+
     for i in bad:
         typer.echo(
-            f"socmodel: skipping invalid file {checked.files[i].path} ({checked.files[i].errors} error(s))",
+            f"socmodel: skipping invalid file {printable(checked.files[i].path)} "
+            f"({checked.files[i].errors} error(s))",
             err=True,
         )
     if len(bad) == len(checked.files):

@@ -45,9 +45,16 @@ def _scheme_paths(ctx: typer.Context, value: list[Path] | None) -> list[Path] | 
     return [p for p in (scheme_path(ctx, v) for v in value) if p is not None]
 
 
+def _say(message: str) -> None:
+    """A note on stderr; user text in it (names, paths) is escaped, never acts on the terminal."""
+    from socmodel_cli.problems import printable
+
+    typer.echo(f"socmodel: {printable(message)}", err=True)
+
+
 def _wrote(path: Path, what: str, quiet: bool) -> None:
     if not quiet:
-        typer.echo(f"socmodel: wrote {what} to {path}", err=True)
+        _say(f"wrote {what} to {path}")
 
 
 def scheme_diff(
@@ -139,7 +146,13 @@ def scheme_import(
     force: ForceOpt = False,
     quiet: QuietNotesOpt = False,
 ) -> None:
-    """Draft a scheme (YAML) from a REFI-QDA codebook; complete the levels marked TODO."""
+    """Draft a scheme (YAML) from a REFI-QDA codebook; complete the levels marked TODO.
+
+    Exit 0 the draft loads as a scheme, 1 it is written but does not load yet (the problems
+    are listed), 2 could not run.
+    """
+    from socmodel_cli.errors import SchemeError
+    from socmodel_cli.scheme import load_scheme_text
     from socmodel_cli.versioning.qdc_import import draft_scheme
     from socmodel_cli.versioning.qdc_read import read_qdc
 
@@ -150,15 +163,26 @@ def scheme_import(
     draft = draft_scheme(read_qdc(file), file)
     emit(draft.yaml, output, [file], force)
     for note in [] if quiet else draft.notes:
-        typer.echo(f"socmodel: note: {note}", err=True)
+        _say(f"note: {note}")
     if draft.guessed and not quiet:
-        typer.echo(
-            f"socmodel: {len(draft.guessed)} of {draft.codes} code(s) need their level checked "
-            f"(marked TODO): {', '.join(draft.guessed)}",
-            err=True,
+        _say(
+            f"{len(draft.guessed)} of {draft.codes} code(s) need their level checked "
+            f"(marked TODO): {', '.join(draft.guessed)}"
         )
     if output is not None:
         _wrote(output, f"a scheme draft with {draft.codes} code(s)", quiet)
+    # The draft is checked by the loader every other command uses: a draft socmodel itself
+    # cannot read is a finding, not a success.
+    try:
+        load_scheme_text(draft.yaml, str(output) if output is not None else "<draft>")
+    except SchemeError as exc:
+        _say(
+            f"the draft does not load as a scheme yet ({len(exc.problems)} problem(s)); "
+            "fix these before using it:"
+        )
+        for p in exc.problems:
+            typer.echo(f"  {p.render()}", err=True)
+        raise typer.Exit(1) from None
 
 
 def migrate(
@@ -265,10 +289,7 @@ def template(
     else:
         data = template_csv(sheet)
     if sheet.ignored_columns and not quiet:
-        typer.echo(
-            f"socmodel: note: columns of {units} not used: {', '.join(sheet.ignored_columns)}",
-            err=True,
-        )
+        _say(f"note: columns of {units} not used: {', '.join(sheet.ignored_columns)}")
     if output is None:
         sys.stdout.write(data.decode("utf-8-sig"))
         return

@@ -14,15 +14,34 @@ from typing import TypedDict, Unpack
 
 from socmodel_cli.a1 import cell_name, sheet_prefix
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What must never reach a terminal raw: C0/C1 controls (ANSI escapes, NUL, newline, tab),
+# bidi controls that reorder what is shown (U+061C, U+200E/F, U+202A-E, U+2066-9), line and
+# paragraph separators, the BOM, and lone surrogates (undecodable bytes in file names).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    named = _NAMED.get(ch)
+    if named is not None:
+        return named
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not valid UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters (ANSI escapes, NUL, ...) shown as ``\\xNN``.
+    """``text`` with every control, bidi and separator character shown as an escape.
 
-    User data (coder names, cells, file names) must print literally, never act on a terminal.
+    User data (coder names, cells, file names) must print literally, never act on a terminal:
+    a newline in a file name cannot start a fake verdict line, U+202E cannot reverse one.
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _UNSAFE.sub(_escape, text)
 
 
 class Severity(StrEnum):

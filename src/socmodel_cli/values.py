@@ -31,17 +31,17 @@ def parse_number(text: str) -> float | CellError:
         if _DECIMAL_COMMA.fullmatch(text):
             return CellError(
                 "not-a-number",
-                f"{text!r} uses a decimal comma; expected a number with a decimal point (e.g. "
+                f"{_shown(text)} uses a decimal comma; expected a number with a decimal point (e.g. "
                 f"{text.replace(',', '.')}), or pass --decimal-comma",
             )
         if any(ch.isdigit() for ch in text) and not text.isascii():
             return CellError(
-                "not-a-number", f"{text!r} contains non-ASCII digits; expected a plain number"
+                "not-a-number", f"{_shown(text)} contains non-ASCII digits; expected a plain number"
             )
-        return CellError("not-a-number", f"{text!r} is text where a number is required")
+        return CellError("not-a-number", f"{_shown(text)} is text where a number is required")
     number = float(text)
     if not math.isfinite(number):
-        return CellError("not-finite", f"{text!r} is too large to be a finite number")
+        return CellError("not-finite", f"{_shown(text)} is too large to be a finite number")
     return number + 0.0  # normalises -0.0 to 0.0
 
 
@@ -106,15 +106,15 @@ class CodeReader:
         if not code.numeric and not self._by_number:
             return CellError(
                 "unknown-value",
-                f"{text!r} is not a value of {code.id}{invisible_difference(text, code.declared)}; "
-                f"expected {_allowed(code)}",
+                f"{_shown(text)} is not a value of {code.id}"
+                f"{invisible_difference(text, code.declared)}; expected {_allowed(code)}",
             )
         number = parse_number(text)
         if isinstance(number, CellError):
             if self._by_text or code.values:
                 return CellError(
                     "unknown-value",
-                    f"{text!r} is not a value of {code.id}"
+                    f"{_shown(text)} is not a value of {code.id}"
                     f"{invisible_difference(text, code.declared)}; expected {_allowed(code)}",
                 )
             return number
@@ -123,21 +123,26 @@ class CodeReader:
             if index is None:
                 return CellError(
                     "unknown-value",
-                    f"{text} is not a value of {code.id}; expected {_allowed(code)}",
+                    f"{_shown(text, quote=False)} is not a value of {code.id}; expected {_allowed(code)}",
                 )
             return float(index) if self._index else number
         if code.integer and not number.is_integer():
             return CellError(
-                "not-integer", f"{text} is not a whole number; {code.id} takes integers"
+                "not-integer",
+                f"{_shown(text, quote=False)} is not a whole number; {code.id} takes integers",
             )
         rng = code.range
         if rng is not None and (
             (rng.min is not None and number < rng.min) or (rng.max is not None and number > rng.max)
         ):
-            return CellError("out-of-range", f"{text} is outside {code.id}'s range {_range(code)}")
+            return CellError(
+                "out-of-range",
+                f"{_shown(text, quote=False)} is outside {code.id}'s range {_range(code)}",
+            )
         if code.level == "ratio" and number < 0:
             return CellError(
-                "out-of-range", f"{text} is negative; {code.id} is a ratio code (values >= 0)"
+                "out-of-range",
+                f"{_shown(text, quote=False)} is negative; {code.id} is a ratio code (values >= 0)",
             )
         return number
 
@@ -166,6 +171,13 @@ def invisible_difference(text: str, candidates: tuple[object, ...]) -> str:
                 f"the value is {code_points(c)})"
             )
     return ""
+
+
+def _shown(text: str, *, quote: bool = True) -> str:
+    """A cell as a message shows it: quoted (``repr``), and cut short when it is long."""
+    if len(text) > 60:
+        text = f"{text[:40]}… ({len(text):,} characters)"
+    return repr(text) if quote else text
 
 
 def _range(code: Code) -> str:

@@ -1,33 +1,10 @@
-"""Guesses that are only ever *reported*, never silently acted upon."""
+"""Guesses about a file's shape that are only ever *reported*, never silently acted upon."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-
 DELIMITERS = (",", ";", "\t", "|")
-
-
-def bom_encoding(head: bytes) -> str | None:
-    for bom, name in BOMS:
-        if head.startswith(bom):
-            return name
-    return None
-
-
-def likely_encoding(sample: bytes) -> str | None:
-    """The encoding charset-normalizer finds most plausible for ``sample``, if any."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    return None if best is None else str(best.encoding)
 
 
 def looks_like_text(path: Path) -> bool:
@@ -43,7 +20,7 @@ def detect_delimiter(header_line: str, suffix: str) -> str:
     """
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for ch in header_line:
+    for ch in header_line[:65536]:  # enough to tell; a longer header is not a guess to refine
         if ch == '"':
             quoted = not quoted
         elif not quoted and ch in counts:

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from socmodel_cli.report.console import safe
+from socmodel_cli.report.console import safe, safe_paragraphs
 from socmodel_cli.scheme.model import Code, Scheme
 
 
@@ -31,11 +31,11 @@ def _values(code: Code) -> str:
 def render_codebook(scheme: Scheme, console: Console, codes: Sequence[str] | None = None) -> None:
     console.print(f"[bold]{safe(scheme.title)}[/] ({safe(scheme.id)} {safe(scheme.version)})")
     if scheme.description:
-        console.print(safe(scheme.description))
+        console.print(safe_paragraphs(scheme.description))
     keys = ", ".join(scheme.unit.keys)
     console.print(
         f"Unit: {safe(scheme.unit.name)} (keys: {safe(keys)}); not coded: "
-        + ", ".join(repr(m) for m in scheme.missing)
+        + ", ".join(safe(repr(m)) for m in scheme.missing)
         + f"; threshold alpha ≥ {scheme.reliability.min_alpha}"
     )
     chosen = [c for c in scheme.codes if not codes or c.id in codes]
@@ -92,7 +92,7 @@ def _panels(chosen: Sequence[Code], console: Console) -> None:
             ),
         ):
             if text:
-                body.append(f"[bold]{title}.[/] {safe(text.strip())}")
+                body.append(f"[bold]{title}.[/] {safe_paragraphs(text.strip())}")
         if c.values and any(v.description for v in c.values):
             body.append(
                 "[bold]Values.[/] "

@@ -49,3 +49,8 @@ def make_console(
 def safe(text: object) -> str:
     """User data for a rich renderable: control characters shown as escapes, markup escaped."""
     return escape(printable(str(text)))
+
+
+def safe_paragraphs(text: str) -> str:
+    """Like :func:`safe` but keeps line breaks: for a scheme's own multi-line prose (definitions)."""
+    return "\n".join(safe(line) for line in text.splitlines())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from socmodel_cli.problems import printable
 from socmodel_cli.semver import Bump
 from socmodel_cli.versioning.diff import SchemeDiff
 
@@ -47,8 +48,9 @@ def markdown_diff(diff: SchemeDiff) -> str:
 
 
 def _text(text: str) -> str:
-    """One line, with characters that would start Markdown or HTML markup escaped."""
-    flat = " ".join(text.split())
+    """One line, with characters that would start Markdown or HTML markup escaped, and
+    controls and bidi characters shown as escapes."""
+    flat = printable(" ".join(text.split()))
     for ch in "\\`*<[]":
         flat = flat.replace(ch, "\\" + ch)
     return flat

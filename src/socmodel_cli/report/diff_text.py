@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from socmodel_cli.problems import printable
 from socmodel_cli.semver import Bump
 from socmodel_cli.versioning.diff import SchemeDiff
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ORDER = (Bump.MAJOR, Bump.MINOR, Bump.PATCH)
 
 
@@ -21,18 +20,18 @@ def render_diffs(diffs: Sequence[SchemeDiff], *, quiet: bool = False) -> str:
 
 def render_diff(diff: SchemeDiff) -> str:
     lines = [
-        f"{_clean(diff.new_file)}: {diff.scheme_id} {diff.old_version} -> {diff.new_version}"
-        f" (compared with {_clean(diff.old_file)})"
+        f"{printable(diff.new_file)}: {diff.scheme_id} {diff.old_version} -> {diff.new_version}"
+        f" (compared with {printable(diff.old_file)})"
     ]
     if diff.note:
-        lines.append(f"  {_clean(diff.note)}")
+        lines.append(f"  {printable(diff.note)}")
     for bump in ORDER:
         changes = [c for c in diff.changes if c.bump is bump]
         if not changes:
             continue
         lines.append(f"{bump.name} ({len(changes)})")
         width = max(len(c.kind) for c in changes)
-        lines += [f"  {c.kind:<{width}}  {_clean(c.message)}" for c in changes]
+        lines += [f"  {c.kind:<{width}}  {printable(c.message)}" for c in changes]
     if not diff.changes and not diff.note:
         lines.append("  no changes")
     lines.append(verdict(diff))
@@ -61,8 +60,8 @@ def verdict(diff: SchemeDiff) -> str:
     extra = ""
     if declared > diff.required:
         extra = f" (a larger step than needed; {diff.suggested_version} would do)"
-    return f"ok: {need}; {diff.new_version} is a {declared.name} step{extra}"
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return (
+        f"ok: {need}; {diff.new_version} is a {declared.name} step"
+        if declared is not Bump.NONE
+        else f"ok: {need}; version unchanged"
+    ) + extra

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from socmodel_cli.problems import printable
 from socmodel_cli.report.jsonout import JSON_VERSION
 from socmodel_cli.report.problems_dict import problem_dict
 from socmodel_cli.versioning.migrate import FileMigration, MigrationResult
@@ -65,11 +66,11 @@ def migration_text(result: MigrationResult, *, quiet: bool = False) -> str:
             "incomplete": f"migrated from {f.from_version} with {len(f.problems)} unmapped value(s)",
         }[f.status]
         converted = f" (xlsx written as {f.format.upper()})" if f.converted_from else ""
-        lines.append(f"{f.input} -> {f.output}{converted}: {how}")
+        lines.append(f"{printable(f.input)} -> {printable(f.output)}{converted}: {printable(how)}")
         for (old, new), n in sorted(f.renamed.items()):
-            lines.append(f"  renamed {old} -> {new}: {n} rating(s)")
+            lines.append(f"  renamed {printable(old)} -> {printable(new)}: {n} rating(s)")
         for (code, old, new), n in sorted(f.recoded.items()):
-            lines.append(f"  recoded {code} {old} -> {new}: {n} cell(s)")
+            lines.append(f"  recoded {code} {printable(old)} -> {printable(new)}: {n} cell(s)")
         for code, n in sorted(f.dropped.items()):
             lines.append(f"  dropped {code}: {n} rating(s)")
         if f.version_cells:
@@ -85,7 +86,7 @@ def migration_text(result: MigrationResult, *, quiet: bool = False) -> str:
 def _verdict(result: MigrationResult) -> str:
     verdict = "ok" if result.ok else "incomplete"
     return (
-        f"{verdict}: {len(result.files)} file(s) written to {result.out_dir} for "
+        f"{verdict}: {len(result.files)} file(s) written to {printable(result.out_dir)} for "
         f"{result.scheme_id} {result.version}"
         + ("" if result.ok else "; fix the unmapped values, then run `socmodel validate`")
     )

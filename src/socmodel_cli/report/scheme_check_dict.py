@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from socmodel_cli.problems import Problem
+from socmodel_cli.problems import Problem, printable
 from socmodel_cli.report.jsonout import JSON_VERSION
 from socmodel_cli.report.problems_dict import problem_dict
 from socmodel_cli.scheme.model import Scheme
@@ -38,8 +38,9 @@ def scheme_check_dict(check: SchemeCheck) -> dict[str, Any]:
 def scheme_check_text(check: SchemeCheck) -> str:
     lines = [p.render() for p in check.problems]
     s = check.scheme
+    name = printable(check.file)
     if s is not None:
-        lines.append(f"{check.file}: valid scheme {s.id} {s.version} ({len(s.codes)} codes)")
+        lines.append(f"{name}: valid scheme {s.id} {s.version} ({len(s.codes)} codes)")
     else:
-        lines.append(f"{check.file}: invalid scheme ({len(check.problems)} error(s))")
+        lines.append(f"{name}: invalid scheme ({len(check.problems)} error(s))")
     return "\n".join(lines) + "\n"

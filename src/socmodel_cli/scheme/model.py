@@ -8,6 +8,7 @@ can be reported at the exact place it concerns.
 from __future__ import annotations
 
 import math
+import sys
 import unicodedata
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -30,8 +31,10 @@ CATEGORICAL: frozenset[str] = frozenset({"nominal", "ordinal"})
 # Cells meaning "not coded" when a scheme does not say.
 DEFAULT_MISSING: tuple[str, ...] = ("", "NA", "N/A", "n/a", "na", ".")
 
+# Version numbers have at most 18 digits (npm's semver caps them too): exact as Python ints,
+# and never a 5,000-digit string for int() to refuse.
 SEMVER = (
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"^(0|[1-9]\d{0,17})\.(0|[1-9]\d{0,17})\.(0|[1-9]\d{0,17})"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
@@ -39,6 +42,7 @@ SCHEME_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 CODE_ID = r"^[a-z][a-z0-9_]*$"
 COLUMN = r"^[A-Za-z_][A-Za-z0-9_. -]*$"
 
+EXACT_INT = 2**53  # the largest whole numbers a float (how values are compared) holds exactly
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -76,6 +80,11 @@ class CodeValue(_Model):
     def _finite(cls, v: int | float | str) -> int | float | str:
         if isinstance(v, float) and not math.isfinite(v):
             raise ValueError("a value must be a finite number or text")
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) > EXACT_INT:
+            raise ValueError(
+                f"a whole-number value must be at most {EXACT_INT:,} in size (beyond it, "
+                "numbers cannot be told apart exactly); quote it to make it text"
+            )
         if isinstance(v, str) and not v.strip():
             raise ValueError("a value must not be empty text (empty cells mean 'not coded')")
         # Text compares in one Unicode normal form (NFC), so macOS's NFD still matches.
@@ -87,6 +96,13 @@ class Range(_Model):
 
     min: StrictInt | StrictFloat | None = None
     max: StrictInt | StrictFloat | None = None
+
+    @field_validator("min", "max")
+    @classmethod
+    def _representable(cls, v: int | float | None) -> int | float | None:
+        if isinstance(v, int) and abs(v) > sys.float_info.max:
+            raise ValueError("a bound must be a number below about 1.8e308")
+        return v
 
 
 class Provenance(_Model):
@@ -254,7 +270,7 @@ class Recode(_Model):
 class Migration(_Model):
     """How exports coded under an earlier major version are brought to this one."""
 
-    from_version: Annotated[str, Field(pattern=r"^(0|[1-9]\d*)(\.\d+){0,2}$")] = Field(
+    from_version: Annotated[str, Field(pattern=r"^(0|[1-9]\d{0,17})(\.\d{1,18}){0,2}$")] = Field(
         description="The major version (e.g. '1' or '1.x') this migration starts from."
     )
     rename: list[RenamedCode] = Field(default_factory=list)

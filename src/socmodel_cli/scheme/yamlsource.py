@@ -12,6 +12,7 @@ values ourselves, so that:
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from socmodel_cli.problems import Problem, error
+from socmodel_cli.scheme.yamldepth import too_deep
 
 MAX_BYTES = 5 * 1024 * 1024  # a scheme is a few KB; anything this large is a mistake or hostile
 MAX_NODES = 50_000  # nodes visited while building values, aliases counted each time they are used
@@ -34,6 +36,7 @@ Path_ = tuple[str | int, ...]
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")}
 _TIMESTAMP = f"{_CORE}timestamp"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ class _Builder:
                 )
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        self._check_text(node, path)
         if tag == _TIMESTAMP:
             return str(node.value)  # dates in references or notes stay text
         if tag not in _SCALAR_TAGS:
@@ -140,7 +144,29 @@ class _Builder:
                 node,
                 path,
             )
-        return self._scalar.construct_object(node)
+        try:
+            return self._scalar.construct_object(node)
+        except ValueError:  # Python's limit on converting long digit strings to int
+            digits = sum(ch.isdigit() for ch in str(node.value))
+            raise self.fail(
+                "bad-number",
+                f"a number with {digits:,} digits is too long to read; "
+                "quote it if it is meant as text",
+                node,
+                path,
+            ) from None
+
+    def _check_text(self, node: ScalarNode, path: Path_) -> None:
+        """Text must be characters: a ``\\ud800`` escape would make a lone surrogate."""
+        found = _SURROGATE.search(str(node.value))
+        if found is not None:
+            raise self.fail(
+                "invalid-unicode",
+                f"the text contains U+{ord(found.group()):04X}, half of a surrogate pair and not "
+                "a character (an escape such as \\ud800 in a quoted string?); remove it",
+                node,
+                path,
+            )
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -152,6 +178,7 @@ class _Builder:
                 )
             if not isinstance(key_node, ScalarNode):
                 raise self.fail("yaml-key", "mapping keys must be plain text", key_node, path)
+            self._check_text(key_node, path)
             key = str(key_node.value)
             here = _mark(key_node)
             if key in first:
@@ -187,6 +214,18 @@ def _recursion_guard() -> Iterator[None]:
 
 def read_yaml_text(text: str, file: str) -> Located:
     """Compose and build ``text``; raise ``_Stop`` (via ``load_yaml_*``) on any problem."""
+    deep = too_deep(text)
+    if deep is not None:  # before parsing: ruamel's work grows with depth for every token
+        raise _Stop(
+            error(
+                "yaml-too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels (at least {deep.depth} here); "
+                "a coding scheme needs a handful",
+                file=file,
+                line=deep.line,
+                column=deep.column,
+            )
+        )
     yaml = YAML(typ="safe", pure=True)  # the round-trip composer marks folds with BEL
     builder = _Builder(file)
     try:
@@ -234,13 +273,7 @@ def load_yaml(path: Path) -> Located:
                 error("not-a-file", "not a regular file; expected a YAML scheme file", file=file)
             )
         if size > MAX_BYTES:
-            raise YamlProblem(
-                error(
-                    "file-too-large",
-                    f"the file is {size / 1e6:.1f} MB; a coding scheme is at most {MAX_BYTES // 1024 // 1024} MB",
-                    file=file,
-                )
-            )
+            raise YamlProblem(_too_large(file, size))
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlProblem(
@@ -250,6 +283,8 @@ def load_yaml(path: Path) -> Located:
 
 
 def load_yaml_bytes(raw: bytes, file: str) -> Located:
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(_too_large(file, len(raw)))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:
@@ -286,6 +321,14 @@ def load_yaml_bytes(raw: bytes, file: str) -> Located:
         return read_yaml_text(text, file)
     except _Stop as stop:
         raise YamlProblem(stop.problem) from None
+
+
+def _too_large(file: str, size: int) -> Problem:
+    return error(
+        "file-too-large",
+        f"the file is {size / 1e6:.1f} MB; a coding scheme is at most {MAX_BYTES // 1024 // 1024} MB",
+        file=file,
+    )
 
 
 class YamlProblem(Exception):

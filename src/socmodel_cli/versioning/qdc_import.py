@@ -35,7 +35,8 @@ from socmodel_cli.versioning.qdc_read import QdcBook, QdcCode
 from socmodel_cli.versioning.qdc_scheme import Embedded, embedded_scheme, view
 
 DEFAULT_KEYS = ("session", "segment")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# At most 15 digits a side: exact as a float, and never a digit string int() refuses.
+_NUMBER = re.compile(r"^-?\d{1,15}(\.\d{1,15})?$")
 
 
 @dataclass
@@ -418,10 +419,11 @@ def _meta(lines: list[str], p: _Parsed) -> bool:
 
 
 def _range(text: str) -> dict[str, int | float] | None:
-    m = re.match(r"^(-?[\d.]+) to (-?[\d.]+)$", text)
+    number = _NUMBER.pattern.strip("^$")
+    m = re.match(rf"^({number}) to ({number})$", text)
     if m:
-        return {"min": _number(m.group(1)), "max": _number(m.group(2))}
-    m = re.match(r"^at (least|most) (-?[\d.]+)$", text)
+        return {"min": _number(m.group(1)), "max": _number(m.group(3))}
+    m = re.match(rf"^at (least|most) ({number})$", text)
     if m:
         return {"min" if m.group(1) == "least" else "max": _number(m.group(2))}
     return None

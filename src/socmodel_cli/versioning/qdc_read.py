@@ -10,6 +10,7 @@ hurt: entity declarations (billion laughs), external entities or DTDs that fetch
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -20,8 +21,10 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
 from socmodel_cli.errors import InputError
+from socmodel_cli.problems import error
 
 MAX_BYTES = 20 * 1024 * 1024  # codebooks are kilobytes; a project file can be larger
+MAX_DEPTH = 50  # levels of codes inside codes; real codebooks have two or three
 
 
 @dataclass
@@ -78,6 +81,7 @@ def _bytes(path: Path) -> bytes:
 
 def _project_from_zip(path: Path, data: bytes) -> bytes:
     """A ``.qdpx`` project: its ``project.qde`` holds the codebook."""
+    member = None
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             names = [i for i in zf.infolist() if i.filename.lower().endswith(".qde")]
@@ -85,9 +89,23 @@ def _project_from_zip(path: Path, data: bytes) -> bytes:
                 raise InputError(f"{path}: a zip file without a .qde project inside")
             if names[0].file_size > MAX_BYTES:
                 raise InputError(f"{path}: the project inside is too large")
+            member = names[0].filename
             return zf.read(names[0])
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"{path}: a broken zip file: {exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        # Truncated downloads, flipped bits, encrypted or exotic compression: all "damaged".
+        where = f" (in {member})" if member else ""
+        raise InputError(
+            f"{path}: the project file is damaged",
+            [
+                error(
+                    "corrupt-file",
+                    f"not a readable .qdpx project{where}: {exc}; expected a REFI-QDA project "
+                    "(a zip archive): export or download it again",
+                    file=str(path),
+                    path=member,
+                )
+            ],
+        ) from None
 
 
 def _local(tag: Any) -> str:
@@ -111,7 +129,8 @@ def _book(root: Element, file: str) -> QdcBook:
     if codes_el is None:
         raise InputError(f"{file}: no <Codes> element: not a REFI-QDA codebook")
     codes = [
-        _code(c, notes, f"Codes/Code[{i}]") for i, c in enumerate(_children(codes_el, "Code"), 1)
+        _code(c, notes, f"Codes/Code[{i}]", file)
+        for i, c in enumerate(_children(codes_el, "Code"), 1)
     ]
     if not codes:
         raise InputError(f"{file}: the codebook has no codes")
@@ -133,7 +152,13 @@ def _book(root: Element, file: str) -> QdcBook:
     return QdcBook(_attrs(root).get("origin"), codes, sets, notes, set_texts)
 
 
-def _code(element: Element, notes: list[str], where: str) -> QdcCode:
+def _code(element: Element, notes: list[str], where: str, file: str, depth: int = 1) -> QdcCode:
+    if depth > MAX_DEPTH:
+        shown = where if len(where) <= 80 else where[:40] + "/…/" + where.rsplit("/", 1)[-1]
+        raise InputError(
+            f"{file}: codes nested deeper than {MAX_DEPTH} levels (at {shown}); "
+            "a codebook needs a few"
+        )
     a = _attrs(element)
     name = " ".join((a.get("name") or "").split())
     if not name:
@@ -143,6 +168,7 @@ def _code(element: Element, notes: list[str], where: str) -> QdcCode:
     text = "".join(description_el.itertext()).strip() if description_el is not None else ""
     codable = (a.get("iscodable") or "true").strip().lower() not in {"false", "0", "no"}
     children = [
-        _code(c, notes, f"{where}/Code[{i}]") for i, c in enumerate(_children(element, "Code"), 1)
+        _code(c, notes, f"{where}/Code[{i}]", file, depth + 1)
+        for i, c in enumerate(_children(element, "Code"), 1)
     ]
     return QdcCode(a.get("guid"), name, codable, a.get("color"), text or None, children)

@@ -9,8 +9,10 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from socmodel_cli.errors import InputError, UsageError
+from socmodel_cli.errors import InputError, SchemeError, UsageError
+from socmodel_cli.problems import error
 from socmodel_cli.scheme import load_scheme, load_scheme_text
+from socmodel_cli.scheme.yamlsource import MAX_BYTES
 from socmodel_cli.versioning.diff import SchemeDiff, diff_schemes, unchanged
 
 GIT_TIMEOUT = 60
@@ -91,6 +93,22 @@ def show_at(repo: Path, path: Path, rev: str) -> tuple[str | None, str]:
         )
     rel = path.resolve().relative_to(repo.resolve()).as_posix()
     where = f"{rev}:{rel}"
+    size = _git(repo, "cat-file", "-s", f"{rev}:{rel}")
+    if size.returncode != 0:
+        return None, where
+    # Asked before the blob is read: the same limit as for a scheme file on disk.
+    if int(size.stdout.strip() or b"0") > MAX_BYTES:
+        raise SchemeError(
+            f"{where}: the scheme could not be read",
+            [
+                error(
+                    "file-too-large",
+                    f"the file is {int(size.stdout) / 1e6:.1f} MB at {rev}; a coding scheme is "
+                    f"at most {MAX_BYTES // 1024 // 1024} MB",
+                    file=where,
+                )
+            ],
+        )
     proc = _git(repo, "show", f"{rev}:{rel}")
     if proc.returncode != 0:
         return None, where
