@@ -40,8 +40,8 @@ from socmodel_cli.stats import Estimate
 from socmodel_cli.stats._checks import describe_value
 from socmodel_cli.stats._precision import in_frame
 from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
-from socmodel_cli.stats.alpha import ratio_delta, ratio_pair_sum, ratio_potentials
 from socmodel_cli.stats.estimate import FEWER_THAN_TWO, nonzero, undefined
+from socmodel_cli.stats.ratio_sums import ratio_delta, ratio_pair_sum, ratio_potentials
 
 _EPS = 2.0**-52
 # Results whose rounding bound exceeds this are recomputed directly.

@@ -30,8 +30,9 @@ from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
 from socmodel_cli.stats import Estimate
 from socmodel_cli.stats._checks import describe_value, value_indices
 from socmodel_cli.stats._sparse import pairs_in_units
-from socmodel_cli.stats.alpha import NOT_REPRESENTABLE, ratio_delta, ratio_pair_sum
+from socmodel_cli.stats.alpha import NOT_REPRESENTABLE
 from socmodel_cli.stats.estimate import undefined
+from socmodel_cli.stats.ratio_sums import ratio_delta, ratio_pair_sum
 from socmodel_cli.stats.tables import kappa_estimate, kappa_of_tables, no_variation_reasons
 from socmodel_cli.stats.weights import agreement_weights
 

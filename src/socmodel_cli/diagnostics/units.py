@@ -26,7 +26,7 @@ from socmodel_cli.diagnostics.scale import CodeView, FloatArray, IntArray
 from socmodel_cli.ratings import UnitKey, unit_label
 from socmodel_cli.stats._precision import frame
 from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
-from socmodel_cli.stats.alpha import ratio_delta
+from socmodel_cli.stats.ratio_sums import ratio_delta
 
 
 @dataclass(frozen=True)

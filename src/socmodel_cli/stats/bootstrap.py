@@ -33,13 +33,9 @@ from socmodel_cli.stats._checks import (
 )
 from socmodel_cli.stats._precision import frame
 from socmodel_cli.stats._sparse import rating_list
-from socmodel_cli.stats.alpha import (
-    agreeing_pairs,
-    ordinal_ranks,
-    ratio_delta,
-    ratio_pair_sum,
-)
+from socmodel_cli.stats.alpha import agreeing_pairs, ordinal_ranks
 from socmodel_cli.stats.estimate import Level
+from socmodel_cli.stats.ratio_sums import ratio_delta, ratio_pair_sum, ratio_sums_of_counts
 
 UNIT_METHOD = "unit bootstrap, percentile interval"
 KALPHA_METHOD = (
@@ -189,6 +185,7 @@ class _Kernel:
             self.delta = (
                 ratio_delta(pos[:, None], pos[None, :]) if pos.size <= _RATIO_DENSE_VALUES else None
             )
+            self.full_counts = _value_counts(p, p.count[None, :])[0]
 
     def __call__(self, w: FloatArray) -> FloatArray:
         """Alpha per row of ``w`` (b x P pattern counts); NaN where undefined."""
@@ -222,10 +219,13 @@ class _Kernel:
         if self.delta is not None:
             out_dense: FloatArray = ((counts @ self.delta) * counts).sum(axis=1)
             return out_dense
-        # Many distinct values: build the distance matrix a block of rows at a time and
-        # apply each block to the whole chunk of replicates (one matrix product per block):
-        # O(V^2) distances per chunk, O(b V^2) multiply-adds, memory O(block x V).
+        # Many distinct values: by quadrature, three matrix products per node (O(b V K)),
+        # or, when it does not apply, the distance matrix a block of rows at a time applied
+        # to the whole chunk of replicates: O(b V^2) multiply-adds, memory O(block x V).
         pos = self.p.positions
+        quadrature = ratio_sums_of_counts(pos, self.full_counts, counts)
+        if quadrature is not None:
+            return quadrature
         out = np.zeros(counts.shape[0])
         step = max(1, _CHUNK_ELEMENTS // pos.size)
         for start in range(0, pos.size, step):
