@@ -23,6 +23,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from socmodel_cli.problems import Problem, error
 from socmodel_cli.scheme.yamldepth import too_deep
@@ -157,16 +158,25 @@ class _Builder:
             ) from None
 
     def _check_text(self, node: ScalarNode, path: Path_) -> None:
-        """Text must be characters: a ``\\ud800`` escape would make a lone surrogate."""
-        found = _SURROGATE.search(str(node.value))
-        if found is not None:
+        """Text must be characters: a ``\\ud800`` escape would make a lone surrogate.
+
+        JSON-style pairs (``\\ud83d\\ude00``, as ``json.dumps`` writes an emoji) are joined
+        into the character they stand for.
+        """
+        value = str(node.value)
+        if _SURROGATE.search(value) is None:
+            return
+        try:
+            node.value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError as exc:
+            lone = exc.object[exc.start : exc.start + 2].decode("utf-16-le", "surrogatepass")
             raise self.fail(
                 "invalid-unicode",
-                f"the text contains U+{ord(found.group()):04X}, half of a surrogate pair and not "
+                f"the text contains U+{ord(lone):04X}, half of a surrogate pair and not "
                 "a character (an escape such as \\ud800 in a quoted string?); remove it",
                 node,
                 path,
-            )
+            ) from None
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -247,6 +257,8 @@ def read_yaml_text(text: str, file: str) -> Located:
                 column=mark.column + 1 if mark else None,
             )
         ) from None
+    except ReaderError as exc:
+        raise _Stop(_unacceptable(exc, text, file)) from None
     except YAMLError as exc:
         raise _Stop(error("yaml-syntax", f"invalid YAML: {exc}", file=file)) from None
     if node is None:
@@ -261,6 +273,23 @@ def read_yaml_text(text: str, file: str) -> Located:
         )
     builder.located.data = builder.build(node, (), 0)
     return builder.located
+
+
+def _unacceptable(exc: ReaderError, text: str, file: str) -> Problem:
+    """A control character YAML does not allow in a file, at its line and column."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else 0
+    return error(
+        "yaml-syntax",
+        f"the control character U+{code:04X} is not allowed in YAML; remove it, or write it as "
+        "an escape inside a double-quoted string",
+        file=file,
+        line=line,
+        column=column,
+    )
 
 
 def load_yaml(path: Path) -> Located:
