@@ -129,7 +129,8 @@ def write_atomic(
     path: Path, data: str | bytes, *, inputs: Iterable[Path] = (), force: bool = False
 ) -> None:
     target = inspect_target(path, inputs, force=force)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    # A lone surrogate (a name from undecodable bytes) is written as its escape, as on stdout.
+    payload = data.encode("utf-8", errors="backslashreplace") if isinstance(data, str) else data
     tmp: Path | None = None
     try:
         with _signals_held():
