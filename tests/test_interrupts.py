@@ -23,11 +23,30 @@ def _running_reliability(out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def _wait_for_handler(pid: int, sig: signal.Signals, timeout: float = 60.0) -> None:
+    """Wait until process ``pid`` catches ``sig`` (its SigCgt mask in /proc)."""
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            caught = next(
+                line for line in status.read_text().splitlines() if line.startswith("SigCgt:")
+            )
+        except (OSError, StopIteration):
+            return  # no /proc (not Linux) or the process ended: the assertions below say so
+        if int(caught.split()[1], 16) & (1 << (sig - 1)):
+            return
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_real_signal_leaves_no_output(tmp_path: Path, sig: signal.Signals, code: int) -> None:
     out = tmp_path / "report.json"
     proc = _running_reliability(out)
-    time.sleep(1.5)  # well into the bootstrap (the whole run takes several seconds)
+    # Signal only once socmodel's own handlers are in place (main() sets SIGTERM's; SIGINT's
+    # comes with the interpreter): on a loaded machine start-up alone can take seconds.
+    _wait_for_handler(proc.pid, signal.SIGTERM)
+    time.sleep(1.0)  # into the bootstrap (the whole run takes several seconds)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
