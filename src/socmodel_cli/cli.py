@@ -17,6 +17,7 @@ from socmodel_cli import __version__, cli_diagnose, cli_project, cli_report, cli
 from socmodel_cli.cli_common import (
     BomOpt,
     BootstrapChoice,
+    CiOpt,
     CoderOpt,
     CodesOpt,
     DecimalOpt,
@@ -29,7 +30,9 @@ from socmodel_cli.cli_common import (
     MinUnitsOpt,
     OutputOpt,
     QuietOpt,
+    ReplicatesOpt,
     SchemeArg,
+    SeedOpt,
     SheetOpt,
     SkipInvalidOpt,
     coder_mapping,
@@ -146,29 +149,9 @@ def reliability(
             show_default=False,
         ),
     ] = None,
-    replicates: Annotated[
-        int,
-        typer.Option(
-            "--replicates",
-            "--bootstrap",
-            min=0,
-            metavar="N",
-            help="Bootstrap replicates for alpha's interval (0 = none); --bootstrap is the "
-            "old spelling, kept until 0.3.",
-        ),
-    ] = 2000,
-    seed: Annotated[
-        int,
-        typer.Option(
-            "--seed", metavar="N", help="Seed of the bootstrap (same seed, same interval)."
-        ),
-    ] = 20110221,
-    ci: Annotated[
-        float,
-        typer.Option(
-            "--ci", min=0.5, max=0.999, metavar="LEVEL", help="Confidence level of intervals."
-        ),
-    ] = 0.95,
+    replicates: ReplicatesOpt = 2000,
+    seed: SeedOpt = 20110221,
+    ci: CiOpt = 0.95,
     method: Annotated[
         BootstrapChoice,
         typer.Option(

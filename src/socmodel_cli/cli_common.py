@@ -153,6 +153,27 @@ SkipInvalidOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+ReplicatesOpt = Annotated[
+    int,
+    typer.Option(
+        "--replicates",
+        "--bootstrap",
+        min=0,
+        metavar="N",
+        help="Bootstrap replicates for alpha's interval (0 = none); --bootstrap is the "
+        "old spelling, kept until 0.3.",
+    ),
+]
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", metavar="N", help="Seed of the bootstrap (same seed, same interval)."),
+]
+CiOpt = Annotated[
+    float,
+    typer.Option(
+        "--ci", min=0.5, max=0.999, metavar="LEVEL", help="Confidence level of every interval."
+    ),
+]
 MinUnitsOpt = Annotated[
     int | None,
     typer.Option(

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from socmodel_cli.cli_common import (
+    CiOpt,
     CoderOpt,
     CodesOpt,
     EncodingOpt,
@@ -22,7 +23,9 @@ from socmodel_cli.cli_common import (
     MinAlphaOpt,
     MinUnitsOpt,
     QuietNotesOpt,
+    ReplicatesOpt,
     SchemeArg,
+    SeedOpt,
     SkipInvalidOpt,
     echo_warnings,
     validated_ratings,
@@ -76,25 +79,9 @@ def report(
     ] = PageFormat.html,
     code: CodesOpt = None,
     min_alpha: MinAlphaOpt = None,
-    replicates: Annotated[
-        int,
-        typer.Option(
-            "--replicates",
-            "--bootstrap",
-            min=0,
-            metavar="N",
-            help="Bootstrap replicates for alpha's interval; --bootstrap is the old spelling.",
-        ),
-    ] = 2000,
-    seed: Annotated[
-        int, typer.Option("--seed", metavar="N", help="Seed of the bootstrap.")
-    ] = 20110221,
-    ci: Annotated[
-        float,
-        typer.Option(
-            "--ci", min=0.5, max=0.999, metavar="LEVEL", help="Confidence level of intervals."
-        ),
-    ] = 0.95,
+    replicates: ReplicatesOpt = 2000,
+    seed: SeedOpt = 20110221,
+    ci: CiOpt = 0.95,
     top: Annotated[
         int,
         typer.Option("--top", min=1, metavar="N", help="Units to discuss first, per code."),
