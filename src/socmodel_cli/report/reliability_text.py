@@ -38,7 +38,7 @@ def _table(title: str, columns: tuple[str, ...], left: set[int]) -> Table:
     return table
 
 
-_TABLE_WIDTH = 100  # below this the table would cut code names: each code gets two lines
+_TABLE_WIDTH = 110  # below this the table would cut code names: each code gets two lines
 
 
 def _stacked(result: ReliabilityResult, console: Console, title: str) -> None:
