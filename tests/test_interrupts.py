@@ -18,7 +18,13 @@ from socmodel_cli.fileout import write_atomic
 
 
 def _running_reliability(out: Path) -> subprocess.Popen[bytes]:
-    args = [sys.executable, "-m", "socmodel_cli", "reliability", str(SCHEME), *map(str, EXPORTS)]
+    # A test runner's worker may ignore SIGINT, and children inherit that: start socmodel with
+    # Python's usual Ctrl-C handler, as from a user's shell.
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'socmodel'; runpy.run_module('socmodel_cli', run_name='__main__')"
+    )
+    args = [sys.executable, "-c", start, "reliability", str(SCHEME), *map(str, EXPORTS)]
     args += ["--bootstrap", "400000", "--format", "json", "-o", str(out)]
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -46,6 +52,7 @@ def test_real_signal_leaves_no_output(tmp_path: Path, sig: signal.Signals, code:
     # Signal only once socmodel's own handlers are in place (main() sets SIGTERM's; SIGINT's
     # comes with the interpreter): on a loaded machine start-up alone can take seconds.
     _wait_for_handler(proc.pid, signal.SIGTERM)
+    _wait_for_handler(proc.pid, sig)
     time.sleep(1.0)  # into the bootstrap (the whole run takes several seconds)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(sig)
