@@ -35,7 +35,7 @@ check: lint typecheck test ## everything CI checks
 bench: $(BIN)/socmodel ## benchmarks; figures go in benchmarks/README.md
 	$(BIN)/python benchmarks/run_all.py
 
-fuzz: $(BIN)/socmodel ## the property tests and the CLI fuzz target with a large example budget (20,000 each)
+fuzz: $(BIN)/socmodel ## the property tests and the CLI fuzz target with a large example budget (25,000 each; 100,000 CLI invocations)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n 2 -q tests/test_properties.py tests/test_cli_fuzz.py $(wildcard tests/test_qdc.py)
 
 clean:

@@ -1,9 +1,10 @@
 """The CLI itself under random input: schemes, coder files and argument lists.
 
 Whatever arrives, `socmodel` exits 0, 1 or 2, never with an internal error or a traceback,
-and `--format json` below exit 2 prints exactly one JSON document. The budget comes from the
-hypothesis profile (tests/conftest.py): 60 examples in CI, 20,000 with `make fuzz`
-(``HYPOTHESIS_PROFILE=fuzz``).
+`--format json` below exit 2 prints exactly one JSON document, and no CSV cell it writes
+(`--format csv`, `diagnose --units-csv`) is a live formula. The budget comes from the
+hypothesis profile (tests/conftest.py), per command: 60 examples in CI, 25,000 with
+`make fuzz` (``HYPOTHESIS_PROFILE=fuzz``), so 100,000 invocations in all.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
+from tests.sheetcheck import unsafe_csv_cells
 
 from socmodel_cli.cli import main
 
@@ -139,9 +142,11 @@ def sheet(draw: st.DrawFn, index: int, clean: bool) -> Sheet:
     return Sheet(name, body.getvalue().encode(encoding, errors="replace"))
 
 
+COMMANDS = ["validate", "reliability", "diagnose", "scheme check"]
+
+
 @st.composite
-def invocation(draw: st.DrawFn) -> tuple[list[str], bytes, list[Sheet]]:
-    command = draw(st.sampled_from(["validate", "reliability", "diagnose", "scheme check"]))
+def invocation(draw: st.DrawFn, command: str) -> tuple[list[str], bytes, list[Sheet]]:
     clean = draw(st.booleans())  # half the runs get far: a scheme that loads, readable files
     scheme = draw(scheme_text(clean))
     files = [draw(sheet(i, clean)) for i in range(draw(st.integers(1, 3)))]
@@ -163,6 +168,8 @@ def invocation(draw: st.DrawFn) -> tuple[list[str], bytes, list[Sheet]]:
             args += ["--code", draw(st.sampled_from(["c0", "c1", "zz"]))]
         if command == "validate" and draw(st.booleans()):
             args += ["--strict", "--max-issues", str(draw(st.integers(0, 3)))]
+    if command == "diagnose" and draw(st.booleans()):
+        args += ["--units-csv", "units.csv"]
     if command == "reliability":
         args += ["--bootstrap", str(draw(st.sampled_from([0, 20]))), "--seed", "1"]
     return args, scheme, files
@@ -185,22 +192,30 @@ def _run(args: list[str], cwd: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@given(invocation())
-def test_cli_never_breaks_its_contract(case: tuple[list[str], bytes, list[Sheet]]) -> None:
-    args, scheme, files = case
+@pytest.mark.parametrize("command", COMMANDS)
+@given(data=st.data())
+def test_cli_never_breaks_its_contract(command: str, data: st.DataObject) -> None:
+    # One test per command, so the budget is per command and pytest-xdist spreads them.
+    args, scheme, files = data.draw(invocation(command), label="invocation")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "s.yaml").write_bytes(scheme)
         for f in files:
             (folder / f.name).write_bytes(f.data)
         code, out, err = _run(args, folder)
+        units_csv = folder / "units.csv"
+        written = units_csv.read_text("utf-8-sig") if units_csv.exists() else ""
     event(f"{args[0]} exit {code}")  # shown by --hypothesis-show-statistics
     shown = f"args={args!r}\nexit={code}\n--- stdout\n{out[:2000]}\n--- stderr\n{err[:2000]}"
     assert code in {0, 1, 2}, shown
     assert "internal error" not in err, shown
     assert "Traceback" not in out + err, shown
-    if args[args.index("--format") + 1] == "json" and code < 2:
+    output_format = args[args.index("--format") + 1]
+    if output_format == "json" and code < 2:
         json.loads(out)
+    # No cell written to a spreadsheet format runs as a formula (oracle apart from ours).
+    assert not unsafe_csv_cells(out if output_format == "csv" else ""), shown
+    assert not unsafe_csv_cells(written), shown
 
 
 def test_diagnose_of_a_numeric_code_nobody_rated() -> None:
