@@ -179,6 +179,12 @@ def long_output_name(tmp: Path) -> list[str]:
     return ["reliability", "s.yaml", "c.csv", "-o", "r" * 300 + ".json", "--format", "json"]
 
 
+def replicates_100_million(tmp: Path) -> list[str]:
+    (tmp / "s.yaml").write_text(MINI_SCHEME)
+    (tmp / "c.csv").write_text(HEADER + "S1,1,2,0,plan,3\n")
+    return ["reliability", "s.yaml", "c.csv", "--replicates", "100000000"]
+
+
 def long_input_name(tmp: Path) -> list[str]:
     (tmp / "s.yaml").write_text(MINI_SCHEME)
     return ["validate", "s.yaml", "c" * 300 + ".csv"]

@@ -570,6 +570,12 @@ CATALOGUE = [
     Entry("name-undecodable-bytes-json", h.undecodable_name_json, 0, '"path": "caf\\udce9.csv"'),
     Entry("name-too-long-output", h.long_output_name, 2, "file name is too long"),
     Entry("name-too-long-input", h.long_input_name, 2, "File name too long"),
+    Entry(
+        "replicates-100-million",
+        h.replicates_100_million,
+        2,
+        "'--replicates' / '--bootstrap': Input should be less than or equal to 1000000",
+    ),
 ]
 
 
