@@ -230,3 +230,19 @@ def test_diagnose_of_a_numeric_code_nobody_rated() -> None:
         (Path(tmp) / "a.csv").write_bytes(b"session,segment,c0\n")
         code, _, err = _run(["diagnose", "s.yaml", "a.csv"], Path(tmp))
     assert code in {0, 1, 2} and "internal error" not in err, err
+
+
+def test_icc_interval_at_its_pole() -> None:
+    """Found by this target in the 100,000-input run (ZeroDivisionError in stats/icc.py)."""
+    scheme = (
+        b'{"id": "mini", "version": "1.0.0", "title": "T", "unit": {"name": "segment", '
+        b'"keys": ["session", "segment"]}, "codes": [{"id": "c0", "label": "C0", '
+        b'"level": "interval"}]}'
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "s.yaml").write_bytes(scheme)
+        (Path(tmp) / "a.tsv").write_bytes(b"session\tsegment\tc0\nS1\t0\t0\nS1\t1\t2\n")
+        (Path(tmp) / "b.csv").write_bytes(b"session,segment,c0\nS1,0,3\nS1,1,2\n")
+        for command in ("reliability", "diagnose"):
+            code, _, err = _run([command, "s.yaml", "a.tsv", "b.csv"], Path(tmp))
+            assert code == 1 and "internal error" not in err, err

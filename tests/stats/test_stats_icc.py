@@ -500,3 +500,12 @@ def test_bad_arguments_raise() -> None:
         icc_all(x, confidence=95)
     with pytest.raises(ValueError, match="2-D"):
         icc_all(np.arange(4.0))
+
+
+def test_absolute_interval_at_the_spearman_brown_pole_is_no_interval() -> None:
+    """Found by the CLI fuzz target: a lower ICC(A,1) bound of exactly -1/(k-1) made the
+    average-measures step divide by zero (an internal error); now no interval is given."""
+    res = icc_all(np.array([[0.0, 3.0], [2.0, 2.0]]))
+    assert res["icc_ak"].value == pytest.approx(-8.0)
+    assert res["icc_ak"].ci is None
+    assert res["icc_a1"].value == pytest.approx(-0.8)

@@ -40,6 +40,7 @@ Designs and methods (``method``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
@@ -351,21 +352,33 @@ def _absolute(t: TwoWayTable, average: bool) -> float:
 
 
 def _absolute_interval(t: TwoWayTable, average: bool, confidence: float) -> tuple[float, float]:
-    """McGraw & Wong's interval for ICC(A,1) / ICC(A,k), Satterthwaite df ``v``."""
+    """McGraw & Wong's interval for ICC(A,1) / ICC(A,k), Satterthwaite df ``v``.
+
+    A bound the formulas cannot give (a zero denominator, e.g. a lower bound of exactly
+    -1/(k-1) under the Spearman-Brown step, or no Satterthwaite df) is NaN, so the caller
+    reports no interval instead of failing (R's psych gives -Inf there).
+    """
     r, c, e, k, n = t.ms_units, t.ms_coders, t.ms_error, t.k, t.n
     rho = _absolute(t, average=False)
-    a = k * rho / (n * (1.0 - rho))
-    b = 1.0 + k * rho * (n - 1.0) / (n * (1.0 - rho))
-    v = (a * c + b * e) ** 2 / ((a * c) ** 2 / t.df_coders + (b * e) ** 2 / t.df_error)
+    a = _ratio(k * rho, n * (1.0 - rho))
+    b = 1.0 + _ratio(k * rho * (n - 1.0), n * (1.0 - rho))
+    v = _ratio((a * c + b * e) ** 2, (a * c) ** 2 / t.df_coders + (b * e) ** 2 / t.df_error)
+    if not (math.isfinite(v) and v > 0.0):
+        return math.nan, math.nan
     tail = 0.5 + confidence / 2.0
     f_star = f_quantile(tail, t.df_units, v)
     f_low_star = f_quantile(tail, v, t.df_units)
     extra = k * c + (k * n - k - n) * e
-    lo = n * (r - f_star * e) / (f_star * extra + n * r)
-    hi = n * (f_low_star * r - e) / (extra + n * f_low_star * r)
+    lo = _ratio(n * (r - f_star * e), f_star * extra + n * r)
+    hi = _ratio(n * (f_low_star * r - e), extra + n * f_low_star * r)
     if average:
-        return k * lo / (1.0 + (k - 1.0) * lo), k * hi / (1.0 + (k - 1.0) * hi)
+        return _ratio(k * lo, 1.0 + (k - 1.0) * lo), _ratio(k * hi, 1.0 + (k - 1.0) * hi)
     return lo, hi
+
+
+def _ratio(num: float, den: float) -> float:
+    """num / den, NaN for a zero denominator (an interval bound that does not exist)."""
+    return num / den if den != 0.0 else math.nan
 
 
 def _value_and_interval(
