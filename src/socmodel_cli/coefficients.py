@@ -226,8 +226,8 @@ def _scale_code(code: Code) -> bool | None:
 
 
 def _sem(d: CodeData) -> Estimate:
-    z, _, unit = d.frame
-    return in_units(stats.sem(z, kind="agreement", confidence=d.confidence), unit)
+    # From the code's cached ICC(A,1) fit: one REML per code, not two.
+    return in_units(stats.sem_of_fit(d.icc["icc_a1"], "agreement", d.confidence), d.frame[2])
 
 
 def in_units(e: Estimate, unit: float) -> Estimate:

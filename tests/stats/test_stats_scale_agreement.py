@@ -191,3 +191,28 @@ def test_sem_degenerate_cases() -> None:
     )
     with pytest.raises(ValueError, match="kind"):
         sem(np.ones((3, 2)), kind="absolute")  # type: ignore[arg-type]
+
+
+def test_pair_statistics_over_many_coders_match_a_loop_over_coder_columns() -> None:
+    """The unit-by-unit pairing gives what a loop over every pair of columns gives."""
+    rng = np.random.default_rng(11)
+    n, q = 300, 40
+    x = np.full((n, q), np.nan)
+    for i in range(n):  # two to four coders per unit, as in a large team
+        who = rng.choice(q, size=rng.integers(2, 5), replace=False)
+        x[i, who] = rng.integers(1, 6, size=who.size)
+    shares, expected = [], []
+    for a in range(q):
+        for b in range(a + 1, q):
+            both = ~np.isnan(x[:, a]) & ~np.isnan(x[:, b])
+            if both.any():
+                shares.append(float((np.abs(x[both, a] - x[both, b]) <= 1.0).mean()))
+                expected.append((a, b, x[both, a] - x[both, b]))
+    assert agreement_within(x, 1.0).value == pytest.approx(float(np.mean(shares)), abs=1e-15)
+    pairs = limits_of_agreement(x)
+    assert [(p.coder_a, p.coder_b) for p in pairs] == [(a, b) for a, b, _ in expected]
+    for p, (_, _, d) in zip(pairs, expected, strict=True):
+        assert p.bias.units_used == d.size
+        if d.size >= 2:
+            assert p.bias.value == pytest.approx(float(d.mean()), abs=1e-12)
+            assert p.sd == pytest.approx(float(d.std(ddof=1)), abs=1e-12)

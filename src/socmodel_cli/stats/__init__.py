@@ -26,6 +26,7 @@ from socmodel_cli.stats.scale_agreement import (
     agreement_within,
     limits_of_agreement,
     sem,
+    sem_of_fit,
 )
 from socmodel_cli.stats.tables import (
     cohen_kappa_from_table,
@@ -72,6 +73,7 @@ __all__ = [
     "scott_pi",
     "scott_pi_from_table",
     "sem",
+    "sem_of_fit",
     "weighted_kappa",
     "weighted_scott_pi",
     "z_test",

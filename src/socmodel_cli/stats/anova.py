@@ -34,7 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from socmodel_cli.stats import incidence as inc
 from socmodel_cli.stats._checks import FloatArray
+
+_EPS = float(np.finfo(np.float64).eps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,20 +126,24 @@ def two_way_incomplete(x: FloatArray) -> TwoWayTable:
     or less when the design has too few ratings, and ``ms_error`` is then 0.
     """
     rated = ~np.isnan(x)
-    m_table = rated.astype(np.float64)
-    m = m_table.sum(axis=1)
-    d = m_table.sum(axis=0)
+    m = rated.sum(axis=1).astype(np.float64)
+    d = rated.sum(axis=0).astype(np.float64)
     n = x.shape[0]
     y = np.where(rated, x, 0.0)
     dev_unit = np.where(rated, x - (y.sum(axis=1) / m)[:, None], 0.0)
     ssw = float((dev_unit**2).sum())
     col_mean = y.sum(axis=0) / np.where(d > 0, d, 1.0)
     rss_coders = float((np.where(rated, x - col_mean[None, :], 0.0) ** 2).sum())
-    reduced = np.diag(d) - (m_table / m[:, None]).T @ m_table
+    # The coders' reduced normal equations C b = r, C = diag(d) - Z' diag(1/m) Z, symmetric
+    # and positive semi-definite: one eigendecomposition gives both the minimum-norm
+    # solution and the rank (with numpy's matrix_rank / lstsq tolerance).
+    reduced = np.diag(d) - inc.weighted_gram(inc.incidence(rated), 1.0 / m)
     r = dev_unit.sum(axis=0)
-    b = np.linalg.lstsq(reduced, r, rcond=None)[0]
-    ss_coders = max(float(b @ r), 0.0)
-    rank = int(np.linalg.matrix_rank(reduced))
+    eigvals, eigvecs = np.linalg.eigh(reduced)
+    keep = eigvals > max(float(np.abs(eigvals).max(initial=0.0)), 0.0) * len(d) * _EPS
+    proj = eigvecs[:, keep].T @ r
+    ss_coders = max(float((proj * proj / eigvals[keep]).sum()), 0.0)
+    rank = int(keep.sum())
     rss = max(ssw - ss_coders, 0.0)
     df_e = float(m.sum()) - n - rank
     return TwoWayTable(

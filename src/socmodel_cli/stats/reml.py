@@ -16,7 +16,8 @@ inverse I - g_u / (1 + g_u m_i) J), and Woodbury's identity over the q coder eff
     H^-1 = W^-1 - g_c W^-1 Z_c G^-1 Z_c' W^-1,   G = I_q + g_c Z_c' W^-1 Z_c,
     log|H| = sum_i log(1 + g_u m_i) + log|G|,
 
-so one evaluation costs O(n q^2) for n units and q coders. The gradient is analytic,
+so one evaluation costs O(N r + q^3) for N ratings, r coders per unit and q coders (the
+incidence Z_c is sparse: :mod:`socmodel_cli.stats.incidence`). The gradient is analytic,
 d d / d g_k = tr(Z_k' P Z_k) - (N - 1) |Z_k' P y|^2 / (y' P y), with the same pieces.
 The deviance is minimised over g >= 0 by L-BFGS-B (``scipy.optimize``, imported lazily), so
 a component whose estimate would be negative is 0 (REML's parameter space). The data are
@@ -27,10 +28,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socmodel_cli.stats import incidence as inc
 from socmodel_cli.stats._checks import FloatArray
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 _G_MAX = 1e10
 
@@ -50,7 +56,7 @@ class RemlFit:
 class _Design:
     """Sufficient pieces of the centred, scaled ratings."""
 
-    m_table: FloatArray  # (n, q) 0/1: unit i rated by coder j
+    z: csr_array  # (n, q) 0/1, sparse: unit i rated by coder j
     m: FloatArray  # ratings per unit
     d: FloatArray  # ratings per coder
     sy: FloatArray  # per-unit sums of y
@@ -62,17 +68,16 @@ class _Design:
 
 def _design(z: FloatArray) -> _Design:
     rated = ~np.isnan(z)
-    m_table = rated.astype(np.float64)
     y = np.where(rated, z, 0.0)
     return _Design(
-        m_table=m_table,
-        m=m_table.sum(axis=1),
-        d=m_table.sum(axis=0),
+        z=inc.incidence(rated),
+        m=rated.sum(axis=1).astype(np.float64),
+        d=rated.sum(axis=0).astype(np.float64),
         sy=y.sum(axis=1),
         cy=y.sum(axis=0),
         yy=float(np.einsum("ij,ij->", y, y)),
         total=float(y.sum()),
-        n_obs=float(m_table.sum()),
+        n_obs=float(rated.sum()),
     )
 
 
@@ -90,11 +95,10 @@ def _deviance(
     q_11 = des.n_obs - float((w * m * m).sum())
     log_det = float(np.log1p(gu * m).sum())
     if coder_effect:
-        mt = des.m_table
-        mw = mt * w[:, None]
-        c = np.diag(des.d) - mw.T @ mt
-        b_y = des.cy - mw.T @ sy
-        b_1 = des.d - mw.T @ m
+        zc = des.z
+        c = np.diag(des.d) - inc.weighted_gram(zc, w)
+        b_y = des.cy - inc.coder_sums(zc, w * sy)
+        b_1 = des.d - inc.coder_sums(zc, w * m)
         q = c.shape[0]
         gmat = np.eye(q) + gc * c
         chol = np.linalg.cholesky(gmat)
@@ -115,10 +119,10 @@ def _deviance(
     tr_u = float((m * inv).sum())
     grad = np.zeros(2)
     if coder_effect:
-        e = mt * inv[:, None]
-        tr_u -= gc * float((g_inv * (e.T @ e)).sum())
-        zu_h1 = zu_h1 - gc * (e @ gi_b1)
-        zu_py = zu_py - gc * (e @ (gi_by - mu * gi_b1))
+        # E = diag(inv) Z_c: E'E and E v from the sparse incidence.
+        tr_u -= gc * float((g_inv * inc.weighted_gram(zc, inv * inv)).sum())
+        zu_h1 = zu_h1 - gc * inv * inc.unit_sums(zc, gi_b1)
+        zu_py = zu_py - gc * inv * inc.unit_sums(zc, gi_by - mu * gi_b1)
         zc_py = gi_by - mu * gi_b1
         tr_c = float((c * g_inv).sum()) - float(gi_b1 @ gi_b1) / q_11
         grad[1] = tr_c - n1 * float(zc_py @ zc_py) / r2

@@ -33,15 +33,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 from numpy.typing import ArrayLike
 
-from socmodel_cli.stats._checks import FloatArray, as_ratings
+from socmodel_cli.stats._checks import FloatArray, IntArray, as_ratings
+from socmodel_cli.stats._sparse import pairs_in_units, rating_list
 from socmodel_cli.stats.anova import TwoWayTable
 from socmodel_cli.stats.distributions import normal_quantile, t_quantile
 from socmodel_cli.stats.estimate import FEWER_THAN_TWO, NOT_BOTH, Estimate, nonzero, undefined
 from socmodel_cli.stats.fdist import chi2_quantile
-from socmodel_cli.stats.icc import Method, icc
+from socmodel_cli.stats.icc import IccResult, Method, icc
 
 _SLACK = 1e-9
 
@@ -116,28 +116,36 @@ def limits_of_agreement(
     _check_level("coverage", coverage)
     _check_level("confidence", confidence)
     x = as_ratings(np.asarray(ratings, dtype=np.float64))
-    rated = ~np.isnan(x)
+    q = int(x.shape[1])
+    keys, va, vb = _unit_pairs(x)
+    order = np.argsort(keys, kind="stable")  # by pair, each pair's units in unit order
+    keys, diffs = keys[order], (va - vb)[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
+    bounds = np.r_[starts, keys.size]
     out: list[LimitsOfAgreement] = []
-    for a, b in shared_pairs(rated):
-        both = rated[:, a] & rated[:, b]
-        excluded = nonzero({NOT_BOTH: int((~both).sum())})
-        out.append(_pair(x[both, a] - x[both, b], a, b, excluded, coverage, confidence))
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        a, b = divmod(int(keys[lo]), q)
+        excluded = nonzero({NOT_BOTH: int(x.shape[0]) - (hi - lo)})
+        out.append(_pair(diffs[lo:hi], a, b, excluded, coverage, confidence))
     return tuple(out)
 
 
-def shared_pairs(rated: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """Coder pairs ``a < b`` that rated at least one unit together, in order.
+def _unit_pairs(x: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Every pair of ratings of one unit by coders a < b: key ``a * q + b``, values a, b.
 
-    Found from the units' own coders, so many coders who each rate a few units cost what
-    their ratings cost, not coders squared.
+    In unit order. Found from the units' own ratings (:mod:`._sparse`), so many coders who
+    each rate a few units cost what their ratings cost, not coders squared.
     """
-    pairs: set[tuple[int, int]] = set()
-    for row in rated[rated.sum(axis=1) >= 2]:
-        coders = np.flatnonzero(row).tolist()
-        pairs.update(
-            (coders[i], coders[j]) for i in range(len(coders)) for j in range(i + 1, len(coders))
-        )
-    return sorted(pairs)
+    r = rating_list(x)
+    q = int(x.shape[1])
+    keys, va, vb = [], [], []
+    for i, j in pairs_in_units(r):
+        keys.append(r.coder[i] * q + r.coder[j])
+        va.append(r.value[i])
+        vb.append(r.value[j])
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
+    return np.concatenate(keys), np.concatenate(va), np.concatenate(vb)
 
 
 def agreement_within(ratings: ArrayLike, tolerance: float = 0.0) -> Estimate:
@@ -152,19 +160,16 @@ def agreement_within(ratings: ArrayLike, tolerance: float = 0.0) -> Estimate:
         return undefined(
             "a single coder: agreement needs at least two coders", units_excluded=excluded
         )
-    shares: list[float] = []
-    for a in range(x.shape[1]):
-        for b in range(a + 1, x.shape[1]):
-            both = rated[:, a] & rated[:, b]
-            if both.any():
-                va, vb = x[both, a], x[both, b]
-                slack = _SLACK * np.maximum(1.0, np.maximum(np.abs(va), np.abs(vb)))
-                shares.append(float((np.abs(va - vb) <= tolerance + slack).mean()))
-    if not shares:
+    keys, va, vb = _unit_pairs(x)
+    if not keys.size:
         return undefined(
             "nothing pairable: no unit was rated by at least two coders",
             units_excluded=excluded,
         )
+    slack = _SLACK * np.maximum(1.0, np.maximum(np.abs(va), np.abs(vb)))
+    within = (np.abs(va - vb) <= tolerance + slack).astype(np.float64)
+    pair, shared = np.unique(keys, return_inverse=True, return_counts=True)[1:]
+    shares = np.bincount(pair, weights=within) / shared  # per coder pair, in pair order
     return Estimate(
         value=float(np.mean(shares)), units_used=int(pairable.sum()), units_excluded=excluded
     )
@@ -184,7 +189,15 @@ def sem(
     """
     if kind not in ("agreement", "consistency"):
         raise ValueError(f"kind must be 'agreement' or 'consistency', got {kind!r}")
-    res = icc(ratings, "icc_a1", confidence=confidence, method=method)
+    return sem_of_fit(
+        icc(ratings, "icc_a1", confidence=confidence, method=method), kind, confidence
+    )
+
+
+def sem_of_fit(
+    res: IccResult, kind: Literal["agreement", "consistency"], confidence: float
+) -> Estimate:
+    """:func:`sem` from an ICC(A,1) result already fitted to the ratings (no second fit)."""
     t = res.table
     used, excluded = res.estimate.units_used, res.estimate.units_excluded
     if res.value is not None and t is None:  # the coders agree exactly on every unit
