@@ -247,6 +247,19 @@ def _many_coders(tmp: Path) -> list[str]:
     return ["diagnose", "n.yaml", "data.csv", "--format", "json"]
 
 
+def _many_coders_text(tmp: Path) -> list[str]:
+    return [*_many_coders(tmp)[:3], "--format", "text"]
+
+
+def test_many_coders_json_names_no_quadratic_list(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """With 1,000 coders a bias entry gives the count, not 999 names (the output would
+    otherwise hold a million names a code)."""
+    bias = cli(*_many_coders(tmp_path), exit=1, cwd=tmp_path).json()["codes"][0]["coder_bias"]
+    assert len(bias) == 1000
+    assert {(b["compared_with"], b["compared_with_count"]) for b in bias} == {(None, 999)}
+    assert all(b["not_compared_with"] == [] for b in bias)
+
+
 CATALOGUE = [
     Entry("csv-empty", _csv(""), 1, "empty-file"),
     Entry("csv-whitespace-only", _csv("   \n\n  \n"), 1, "empty-file"),
@@ -480,6 +493,12 @@ CATALOGUE = [
         '"cohen_kappa": {\n          "value": 0.0,\n          "se": null,\n          "ci": null,',
     ),
     Entry("coders-1000-few-per-unit", _many_coders, 1, '"coders": 1000'),
+    Entry(
+        "coders-1000-diagnose-text",
+        _many_coders_text,
+        1,
+        "Showing 30 of 1,000 coders",
+    ),
     # --- Hostile text inputs and streams (tests/hostile.py builds them) ---
     Entry(
         "enc-cp1252-western-names",

@@ -39,6 +39,7 @@ __all__ = [
     "attribute_bias",
     "coder_bias",
     "coder_biases",
+    "compared_with",
     "leave_one_out",
     "pair_agreement",
 ]
@@ -49,9 +50,18 @@ class CoderBias:
     coder: str
     units: int  # units the coder rated
     shared_units: int  # of them, also rated by another coder (in the compared set)
-    compared_with: tuple[str, ...]
+    active: tuple[str, ...]  # the coders in the comparison, this one included (shared)
     scale: Shift | None  # ordered codes
     categories: tuple[CategoryShift, ...]  # nominal codes (ordered by |t|, largest first)
+
+    @property
+    def compared_with(self) -> tuple[str, ...]:
+        """The coders this one is compared with (built on demand: q names for each of q)."""
+        return tuple(name for name in self.active if name != self.coder)
+
+    @property
+    def compared_count(self) -> int:
+        return len(self.active) - 1
 
     @property
     def main(self) -> Shift | None:
@@ -66,6 +76,22 @@ class LeaveOneOut:
     coder: str
     alpha: Estimate  # alpha of the code without this coder's ratings
     change: float | None  # alpha without - alpha with everyone
+
+
+# Names listed in a bias entry's ``compared_with``; beyond this the list would make the
+# output quadratic in coders (1,000 coders: a million names per code), so only the count
+# and the code's coders left out of the comparison are given.
+MAX_LISTED_COMPARED = 50
+
+
+def compared_with(b: CoderBias, coders: Sequence[str]) -> dict[str, list[str] | int | None]:
+    """The JSON keys naming whom ``b`` was compared with (docs/diagnostics.md)."""
+    inside = set(b.active)
+    return {
+        "compared_with": list(b.compared_with) if b.compared_count <= MAX_LISTED_COMPARED else None,
+        "compared_with_count": b.compared_count,
+        "not_compared_with": [name for name in coders if name not in inside],
+    }
 
 
 def coder_bias(view: CodeView, coder: int, others: Sequence[int]) -> CoderBias:
@@ -88,15 +114,15 @@ def _biases(view: CodeView, active: Sequence[int]) -> list[CoderBias]:
         categories = category_shifts(view, active)
     rated = np.bincount(view.ratings.coder, minlength=len(view.coders))
     names = view.coders
-    active_names = tuple(names[c] for c in active)
+    active_names = tuple(names[c] for c in sorted(active))  # column order, however given
     out = []
-    for i, c in enumerate(active):
+    for c in active:
         out.append(
             CoderBias(
                 coder=names[c],
                 units=int(rated[c]),
                 shared_units=shared[c],
-                compared_with=active_names[:i] + active_names[i + 1 :],
+                active=active_names,
                 scale=scales[c] if view.ordered else None,
                 categories=() if view.ordered else categories[c],
             )

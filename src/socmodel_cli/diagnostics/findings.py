@@ -17,7 +17,7 @@ import numpy as np
 from socmodel_cli.code_reliability import CodeReliability
 from socmodel_cli.diagnostics.artefacts import Artefacts
 from socmodel_cli.diagnostics.categories import CategoryAgreement
-from socmodel_cli.diagnostics.coders import CoderBias, LeaveOneOut
+from socmodel_cli.diagnostics.coders import CoderBias, LeaveOneOut, compared_with
 from socmodel_cli.diagnostics.coincidence import ConfusedPair, Disagreement
 from socmodel_cli.diagnostics.pairwise import PairAgreement
 from socmodel_cli.diagnostics.scale import CodeView
@@ -191,11 +191,11 @@ def _coder_bias(i: Inputs) -> list[Finding]:
     for b in i.attributed:
         s = b.main
         assert s is not None
-        mutual = len(b.compared_with) == 1
+        mutual = b.compared_count == 1
         others = b.compared_with[0] if mutual else "the other coders"
         evidence: dict[str, EvidenceValue] = {
             "coder": b.coder,
-            "compared_with": list(b.compared_with),
+            **compared_with(b, i.view.coders),
             "shared_units": s.units,
             "value": None,
             "mean": s.mean,

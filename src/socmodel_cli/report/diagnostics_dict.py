@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from socmodel_cli.diagnostics import CodeDiagnosis, DiagnosisResult, Finding
 from socmodel_cli.diagnostics.artefacts import Artefacts
-from socmodel_cli.diagnostics.coders import CoderBias, Shift
+from socmodel_cli.diagnostics.coders import CoderBias, Shift, compared_with
 from socmodel_cli.diagnostics.coincidence import Disagreement
 from socmodel_cli.report.jsonout import JSON_VERSION
 from socmodel_cli.report.problems_dict import problem_dict
@@ -57,13 +57,13 @@ def _shift(s: Shift | None) -> dict[str, Any] | None:
     }
 
 
-def _coder(b: CoderBias) -> dict[str, Any]:
+def _coder(b: CoderBias, coders: Sequence[str]) -> dict[str, Any]:
     main = b.main
     return {
         "coder": b.coder,
         "units": b.units,
         "shared_units": b.shared_units,
-        "compared_with": list(b.compared_with),
+        **compared_with(b, coders),
         "mean": None if b.scale is None else _num(b.scale.mean),
         "others_mean": None if b.scale is None else _num(b.scale.others_mean),
         "difference": None if main is None else _num(main.difference),
@@ -203,7 +203,7 @@ def code_dict(c: CodeDiagnosis, top: int, unit_keys: Sequence[str]) -> dict[str,
             }
             for k in c.categories
         ],
-        "coder_bias": [_coder(b) for b in c.coders],
+        "coder_bias": [_coder(b, c.view.coders) for b in c.coders],
         "attributed_bias": [b.coder for b in c.attributed_bias],
         "pairs": [
             {

@@ -23,6 +23,25 @@ _STATUS = {
 _SEVERITY = {"high": "[red]high[/]", "medium": "[yellow]medium[/]", "low": "low"}
 # Coincidence and confusion matrices with more values than this are left to the JSON.
 _MAX_MATRIX = 12
+# With many coders the per-coder and per-pair tables and the coder list grow without
+# bound (1,000 coders: 1,000 rows and ~40,000 pairs a code); text shows the rows that
+# matter most and says how many it left to ``--format json``.
+_MAX_ROWS = 30
+_MAX_NAMES = 12
+# Above this many coders the units table lists each unit's ratings in one column.
+_MAX_CODER_COLUMNS = 8
+
+
+def _names(names: Sequence[str]) -> str:
+    if len(names) <= _MAX_NAMES:
+        return ", ".join(names)
+    return f"{', '.join(names[:_MAX_NAMES])} and {len(names) - _MAX_NAMES:,} more"
+
+
+def _shown(total: int, what: str, console: Console) -> None:
+    """Below a heading: which rows a table shows when it cannot show them all."""
+    if total > _MAX_ROWS:
+        console.print(f"Showing {_MAX_ROWS} of {total:,} {what}; all are in --format json.")
 
 
 def _f(x: float | None, digits: int = 3) -> str:
@@ -82,7 +101,7 @@ def _render_code(c: CodeDiagnosis, top: int, console: Console) -> None:
         f"{code.level}; alpha {_f(r.alpha.value)}"
         + ("" if ci is None else f" [{ci[0]:.3f}, {ci[1]:.3f}]")
         + f", threshold {r.threshold:.3f}: {_STATUS[r.status]}; "
-        f"{r.pairable_units} pairable of {r.units} units; coders {safe(', '.join(r.coders))}"
+        f"{r.pairable_units} pairable of {r.units} units; coders {safe(_names(r.coders))}"
     )
     _findings(c, console)
     if r.pairable_units == 0:
@@ -219,6 +238,7 @@ def _who(c: CodeDiagnosis, console: Console) -> None:
     ordered = c.view.ordered
     word = "rank" if c.view.position_kind == "rank" else "mean"
     _heading(console, "Each coder against the others (shared units) and alpha without the coder")
+    _shown(len(c.coders), "coders: those whose leaving out moves alpha most", console)
     t = _table()
     t.add_column("coder", overflow="ellipsis", max_width=18)
     t.add_column("rated", justify="right")
@@ -233,7 +253,12 @@ def _who(c: CodeDiagnosis, console: Console) -> None:
     for name in ("diff", "t", "alpha w/o", "change"):
         t.add_column(name, justify="right")
     loo = {x.coder: x for x in c.leave_one_out}
-    for b in c.coders:
+    coders: Sequence[CoderBias] = c.coders
+    if len(coders) > _MAX_ROWS:
+        moved = sorted(coders, key=lambda b: -abs(loo[b.coder].change or 0.0))[:_MAX_ROWS]
+        keep = {b.coder for b in moved}
+        coders = [b for b in coders if b.coder in keep]  # in the usual order
+    for b in coders:
         out = loo[b.coder]
         cells = [safe(b.coder), str(b.units), str(b.shared_units), *_shift_cells(b, ordered)]
         t_value = None if b.main is None else b.main.t
@@ -241,11 +266,18 @@ def _who(c: CodeDiagnosis, console: Console) -> None:
         t.add_row(*cells)
     console.print(t)
     _heading(console, "Pairs of coders (units both rated)")
+    _shown(len(c.pairs), "pairs: the least agreeing of those with the most units", console)
     t = _table()
     t.add_column("coders", overflow="ellipsis", max_width=36)
     for name in ("units", "agree", "alpha", "kappa"):
         t.add_column(name, justify="right")
-    for p in c.pairs:
+    pairs = c.pairs
+    if len(pairs) > _MAX_ROWS:
+        busiest = sorted(pairs, key=lambda p: -p.units_shared)[: 4 * _MAX_ROWS]
+        worst = sorted(busiest, key=lambda p: (p.agreement is None, p.agreement or 0.0))
+        keep_pairs = {(p.first, p.second) for p in worst[:_MAX_ROWS]}
+        pairs = tuple(p for p in pairs if (p.first, p.second) in keep_pairs)
+    for p in pairs:
         t.add_row(
             safe(f"{p.first} / {p.second}"),
             str(p.units_shared),
@@ -287,15 +319,32 @@ def _units(c: CodeDiagnosis, top: int, console: Console) -> None:
     t = _table()
     t.add_column("#", justify="right")
     t.add_column("unit", overflow="ellipsis", max_width=20)
-    width = max(8, min(24, 60 // max(1, len(c.view.coders))))
-    for name in c.view.coders:
-        t.add_column(safe(name), overflow="ellipsis", max_width=width)
+    names = c.view.coders
+    compact = len(names) > _MAX_CODER_COLUMNS
+    if compact:  # one column of "coder value" for the coders who rated the unit
+        t.add_column("ratings", overflow="fold", max_width=60)
+    else:
+        width = max(8, min(24, 60 // max(1, len(names))))
+        for name in names:
+            t.add_column(safe(name), overflow="ellipsis", max_width=width)
     t.add_column("share", justify="right")
     for n, u in enumerate(shown, start=1):
+        if compact:
+            cells = [
+                safe(
+                    "; ".join(
+                        f"{who} {v}"
+                        for who, v in zip(names, u.values, strict=True)
+                        if v is not None
+                    )
+                )
+            ]
+        else:
+            cells = ["·" if v is None else safe(v) for v in u.values]
         t.add_row(
             str(n),
             safe(u.label),
-            *("·" if v is None else safe(v) for v in u.values),
+            *cells,
             _pct(u.share) if u.share >= 0.005 else f"{100 * u.share:.1f}%",
         )
     console.print(t)

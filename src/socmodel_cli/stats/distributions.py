@@ -8,6 +8,7 @@ incomplete beta function, by bisection to full double precision.
 
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 
@@ -115,6 +116,8 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+# Many estimates share a level and a df (one per coder pair, per code): remember them.
+@functools.lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
     """The ``p`` quantile of Student's t with ``df`` degrees of freedom (0 < p < 1)."""
     if not 0.0 < p < 1.0:

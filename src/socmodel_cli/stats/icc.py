@@ -278,6 +278,12 @@ def _one_way_fit(sel: _Selection, method: Method) -> _Fit:
     return _Fit(table, test, "reml", comps, _reml_note(fit.converged))
 
 
+def _moment_start(t: TwoWayTable) -> tuple[float, float]:
+    """REML's starting variance ratios: the ANOVA table's moment estimates."""
+    e = t.ms_error
+    return (t.ms_units - e) / (t.k * e), (t.ms_coders - e) / (t.n * e)
+
+
 def _reml_note(converged: bool) -> str | None:
     return None if converged else "REML did not converge; the estimate may be inaccurate"
 
@@ -309,7 +315,7 @@ def _two_way_fit(sel: _Selection, method: Method) -> _Fit | _NoFit:
             "so the REML variance components are degenerate; use method 'listwise'",
             "reml",
         )
-    fit = reml(sel.x)
+    fit = reml(sel.x, start=_moment_start(test))
     table = replace(
         test,
         ms_units=fit.residual + test.k * fit.unit,

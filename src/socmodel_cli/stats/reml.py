@@ -101,9 +101,8 @@ def _deviance(
         b_1 = des.d - inc.coder_sums(zc, w * m)
         q = c.shape[0]
         gmat = np.eye(q) + gc * c
-        chol = np.linalg.cholesky(gmat)
+        chol, g_inv = _cholesky_and_inverse(gmat)
         log_det += 2.0 * float(np.log(np.diag(chol)).sum())
-        g_inv = np.linalg.inv(gmat)
         gi_by = g_inv @ b_y
         gi_b1 = g_inv @ b_1
         q_yy -= gc * float(b_y @ gi_by)
@@ -131,10 +130,30 @@ def _deviance(
     return dev, grad, r2 / n1, mu
 
 
-def reml(x: FloatArray, *, coder_effect: bool = True) -> RemlFit:
+def _cholesky_and_inverse(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The lower Cholesky factor of a symmetric positive definite matrix, and its inverse
+    from that factor (LAPACK potri: a third of the work of a general inverse)."""
+    from scipy.linalg import lapack
+
+    chol, info = lapack.dpotrf(a, lower=True)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"matrix not positive definite (potrf info {info})")
+    inv, info = lapack.dpotri(chol, lower=True)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"singular matrix (potri info {info})")
+    lower = np.tril(inv)
+    return np.tril(chol), lower + np.tril(lower, -1).T
+
+
+def reml(
+    x: FloatArray, *, coder_effect: bool = True, start: tuple[float, float] | None = None
+) -> RemlFit:
     """REML variance components of ``x`` (units x coders, NaN = not coded).
 
     Every unit must have at least one rating and the ratings must vary (callers check).
+    ``start``: variance ratios (unit, coder) to the residual to start from, e.g. the ANOVA's
+    moment estimates; with many coders each iteration costs O(q^3), so a start near the
+    optimum matters.
     """
     from scipy import optimize
 
@@ -142,11 +161,18 @@ def reml(x: FloatArray, *, coder_effect: bool = True) -> RemlFit:
     centre = float(vals.mean())
     scale = float(vals.std())
     des = _design((x - centre) / scale)
-    start = np.array([1.0, 0.1 if coder_effect else 0.0])
+    if start is None:
+        start = (1.0, 0.1)
+    start_g = np.array(
+        [
+            min(max(start[0], 1e-3), _G_MAX),
+            min(max(start[1], 1e-3), _G_MAX) if coder_effect else 0.0,
+        ]
+    )
     bounds = [(0.0, _G_MAX), (0.0, _G_MAX if coder_effect else 0.0)]
     res = optimize.minimize(
         lambda g: _deviance(g, des, coder_effect)[:2],
-        start,
+        start_g,
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
