@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
+from socmodel_cli.coder_file import (
+    RESERVED,
+    Layout,
+    column_names,
+    key_names,
+    layout_of,
+    missing_keys,
+)
 from socmodel_cli.problems import Problem, Severity, Where, error, warning
 from socmodel_cli.ratings import Ratings, RatingsBuilder, UnitKey, unit_label
 from socmodel_cli.ratings_checks import coverage, duplicates, near_match_keys
 from socmodel_cli.readers import Table, TableProblem, open_table
 from socmodel_cli.safecells import restored
 from socmodel_cli.scheme.model import Scheme
-from socmodel_cli.scheme.rules import RESERVED_COLUMNS
 from socmodel_cli.scheme_history import recoded_hints, renamed_hint, unversioned_export
 from socmodel_cli.unit_keys import base_key, normaliser
 from socmodel_cli.values import CellError, CodeReader
-
-RESERVED = tuple(sorted(RESERVED_COLUMNS))
 
 
 @dataclass
@@ -35,7 +40,7 @@ class FileInfo:
     format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
-    layout: str | None = None  # "long" or "wide"
+    layout: Layout | None = None
     coder: str | None = None  # the file-level coder when there is no coder column
     coder_source: str | None = None  # "column", "option" or "file name"
     decimal: str | None = None  # "." or "," (decimal commas read as numbers)
@@ -197,7 +202,7 @@ def _header(
     table: Table, scheme: Scheme, sink: ProblemSink, ignored: frozenset[str] = frozenset()
 ) -> _Columns | None:
     file = table.path
-    names = [base_key(h.lstrip("\ufeff")).lower() for h in table.header]
+    names = column_names(table.header)
     position: dict[str, int] = {}
     ok = True
     for i, name in enumerate(names):
@@ -228,8 +233,8 @@ def _header(
             ok = False
         else:
             position[name] = i
-    keys = [k.lower() for k in scheme.unit.keys]
-    missing = [k for k in keys if k not in position]
+    keys = key_names(scheme.unit.keys)
+    missing = missing_keys(names, scheme.unit.keys)
     if missing:
         sink.add(
             error(
@@ -242,7 +247,7 @@ def _header(
             )
         )
         return None
-    long = "code" in position and "value" in position
+    long = layout_of(names) == "long"
     codes: dict[int, str] = {}
     code_ids = {c.id.lower(): c.id for c in scheme.codes}
     known = set(keys) | set(RESERVED) | ignored
@@ -309,52 +314,116 @@ def _read_table(
     coder_option: str | None,
     ignored: frozenset[str] = frozenset(),
 ) -> None:
+    """Read one table into ``builder``, in the steps every reader's table goes through:
+    the header gives the columns (:func:`_header`), the file or its ``coder`` column gives
+    the coder (:func:`_file_coder`), each code gets its reader and unit keys
+    (:class:`_RowPlan`), then the rows are read (:func:`_read_rows`) and what the file
+    states about its scheme is checked (:func:`_stated_version`)."""
     info.format, info.encoding, info.delimiter = table.format, table.encoding, table.delimiter
     cols = _header(table, scheme, sink, ignored)
     if cols is None:
         for _ in table.rows:  # still drain the iterator so the file closes
             pass
         return
-    file = table.path
     info.layout = "long" if cols.code is not None else "wide"
-    file_coder: int | None = None
+    coder_no = _file_coder(info, cols, builder, coder_option)
+    plan = _RowPlan.build(scheme, cols, readers, builder, file_no)
+    stated: dict[str, tuple[str, int, int]] = {}
+    info.rows, info.ratings = _read_rows(
+        table, scheme, cols, plan, builder, sink, info.coder or "", coder_no, stated
+    )
+    if info.rows == 0:
+        sink.add(
+            warning("no-rows", "the file has a header but no coded rows", file=table.path, line=1)
+        )
+    _stated_version(scheme, info, stated, sink)
+
+
+def _file_coder(
+    info: FileInfo, cols: _Columns, builder: RatingsBuilder, coder_option: str | None
+) -> int:
+    """The coder of every row (its id), or -1 when a ``coder`` column names it per row."""
     if cols.coder is not None:
         info.coder_source = "column"
-    else:
-        info.coder = base_key(coder_option or Path(file).stem)
-        info.coder_source = "option" if coder_option else "file name"
-        file_coder = builder.coder_id(info.coder)
-    width = len(table.header)
-    n_keys = len(scheme.unit.keys)
-    code_no_of = builder.code_index
-    all_keys = tuple(range(n_keys))
+        return -1
+    info.coder = base_key(coder_option or Path(info.path).stem)
+    info.coder_source = "option" if coder_option else "file name"
+    return builder.coder_id(info.coder)
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """Per code: how its cells are read and which unit keys it is rated on."""
+
+    read_of: dict[str, Callable[[str], float | CellError | None]]
+    cache_of: dict[str, dict[str, float | CellError | None]]
     # Codes rated once per coarser unit keep only their keys; None means "all the keys".
-    projection: dict[str, tuple[int, ...] | None] = {}
-    for c in scheme.codes:
-        own = tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c))
-        projection[c.id] = None if own == all_keys else own
+    projection: dict[str, tuple[int, ...] | None]
+    code_cols: list[tuple[int, str]]  # wide layout: (column, code id), in column order
+
+    @classmethod
+    def build(
+        cls,
+        scheme: Scheme,
+        cols: _Columns,
+        readers: dict[str, CodeReader],
+        builder: RatingsBuilder,
+        file_no: int,
+    ) -> _RowPlan:
+        all_keys = tuple(range(len(scheme.unit.keys)))
+        projection: dict[str, tuple[int, ...] | None] = {}
+        for c in scheme.codes:
+            own = tuple(scheme.unit.keys.index(k) for k in scheme.code_keys(c))
+            projection[c.id] = None if own == all_keys else own
+        code_cols = sorted(cols.codes.items())
+        value_col = cols.value
+        # Where each code's cells are, for messages about a code's ratings in this file.
+        for col, code_id in [
+            *code_cols,
+            *([(value_col, c.id) for c in scheme.codes] if value_col is not None else []),
+        ]:
+            builder.columns[(file_no, builder.code_index[code_id])] = col + 1
+        return cls(
+            read_of={cid: r.read for cid, r in readers.items()},
+            cache_of={cid: r.cache for cid, r in readers.items()},
+            projection=projection,
+            code_cols=code_cols,
+        )
+
+
+def _read_rows(
+    table: Table,
+    scheme: Scheme,
+    cols: _Columns,
+    plan: _RowPlan,
+    builder: RatingsBuilder,
+    sink: ProblemSink,
+    coder_name: str,
+    coder_no: int,
+    stated: dict[str, tuple[str, int, int]],
+) -> tuple[int, int]:
+    """The rows of ``table`` into ``builder``: (rows read, ratings kept)."""
+    file = table.path
+    width = len(table.header)
+    all_keys = tuple(range(len(scheme.unit.keys)))
+    code_no_of = builder.code_index
     key_pos = cols.keys
-    read_of = {cid: r.read for cid, r in readers.items()}
-    cache_of = {cid: r.cache for cid, r in readers.items()}
+    read_of, cache_of, projection, code_cols = (
+        plan.read_of,
+        plan.cache_of,
+        plan.projection,
+        plan.code_cols,
+    )
     miss = object()
     get_keys = itemgetter(*key_pos) if len(key_pos) > 1 else (lambda cells: (cells[key_pos[0]],))
     # Raw key cells -> unit number, for codes using all keys (None: a key cell is empty).
     unit_of_raw: dict[tuple[str, ...], int | None] = {}
-    code_cols = sorted(cols.codes.items())
     coder_col, code_col, value_col = cols.coder, cols.code, cols.value
     track_version = cols.scheme_id is not None or cols.scheme_version is not None
-    stated: dict[str, tuple[str, int, int]] = {}
     units, coders = builder.units, builder.coders
     norm = normaliser(scheme.unit.normalize)
     add_code, add_unit, add_coder = builder.code.append, builder.unit.append, builder.coder.append
     add_value, add_line = builder.value.append, builder.line.append
-    for col, code_id in [
-        *code_cols,
-        *([(value_col, c.id) for c in scheme.codes] if value_col is not None else []),
-    ]:
-        builder.columns[(file_no, code_no_of[code_id])] = col + 1
-    coder_name = info.coder or ""
-    coder_no = file_coder if file_coder is not None else -1
     rows = ratings = 0
     # The hot loop: locals only, no per-row allocation beyond the key tuple.
     for line, row in table.rows:
@@ -464,11 +533,7 @@ def _read_table(
             add_value(value)
             add_line(line)
             ratings += 1
-    info.ratings = ratings
-    info.rows = rows
-    if rows == 0:
-        sink.add(warning("no-rows", "the file has a header but no coded rows", file=file, line=1))
-    _stated_version(scheme, info, stated, sink)
+    return rows, ratings
 
 
 def _project(

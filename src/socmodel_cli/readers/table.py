@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -72,28 +72,80 @@ def check_readable(path: Path) -> None:
         raise InputError(f"{path}: cannot open: {exc.strerror or exc}") from None
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the user said about how to read a file; each reader takes what applies to it."""
+
+    encoding: str | None = None  # text files that are not UTF-8
+    sheet: str | None = None  # workbooks: a sheet name or 1-based tab number
+
+
+Opener = Callable[[Path, ReadOptions], Table]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One file format: how to recognise it and how to open it.
+
+    A reader with ``magic`` claims every file that starts with those bytes, whatever its
+    name; its ``suffixes`` only serve to explain a file that is named like it but is not.
+    The reader without ``magic`` reads everything else (text). ``opener`` imports its module
+    on first use, so commands that read no such file never pay for it.
+    """
+
+    name: str
+    suffixes: frozenset[str]
+    magic: bytes | None
+    opener: Opener
+
+
+def _open_xlsx(path: Path, options: ReadOptions) -> Table:
+    from socmodel_cli.readers.xlsx import open_xlsx
+
+    return open_xlsx(path, options.sheet)
+
+
+def _open_delimited(path: Path, options: ReadOptions) -> Table:
+    from socmodel_cli.readers.delimited import open_delimited
+
+    return open_delimited(path, options.encoding)
+
+
+# The formats, most specific first (the model: check-jsonschema's parser set).
+READERS: tuple[Reader, ...] = (
+    Reader("xlsx", frozenset({".xlsx", ".xlsm"}), ZIP_MAGIC, _open_xlsx),
+    Reader("delimited", frozenset({".csv", ".tsv", ".txt"}), None, _open_delimited),
+)
+
+
+def reader_for(path: Path, head: bytes) -> Reader:
+    """The reader of a file that starts with ``head``: its content decides, not its name."""
+    for reader in READERS:
+        if reader.magic is not None and head.startswith(reader.magic):
+            return reader
+    for reader in READERS:
+        if reader.magic is not None and path.suffix.lower() in reader.suffixes and head:
+            from socmodel_cli.readers.sniff import looks_like_text
+
+            hint = " it looks like text: rename it to .csv" if looks_like_text(path) else ""
+            raise InputError(
+                f"{path}: is not an {reader.name} workbook (not a zip container);{hint}"
+            )
+    return next(r for r in READERS if r.magic is None)
+
+
 def open_table(path: str | Path, encoding: str | None = None, *, sheet: str | None = None) -> Table:
-    """Open ``path``; the container is decided by its first bytes, not its name.
+    """Open ``path`` with the reader its first bytes call for (:func:`reader_for`).
 
     ``sheet`` picks a workbook's worksheet by name or 1-based tab number (default: the
-    visible active one); it is ignored for text files.
+    visible active one); ``encoding`` applies to text files that are not UTF-8.
     """
     path = Path(path)
     check_readable(path)
+    longest = max(len(r.magic) for r in READERS if r.magic is not None)
     try:
         with path.open("rb") as fh:
-            head = fh.read(4)
+            head = fh.read(longest)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if head.startswith(ZIP_MAGIC):
-        from socmodel_cli.readers.xlsx import open_xlsx
-
-        return open_xlsx(path, sheet)
-    if path.suffix.lower() in {".xlsx", ".xlsm"} and head:
-        from socmodel_cli.readers.sniff import looks_like_text
-
-        hint = " it looks like text: rename it to .csv" if looks_like_text(path) else ""
-        raise InputError(f"{path}: is not an xlsx workbook (not a zip container);{hint}")
-    from socmodel_cli.readers.delimited import open_delimited
-
-    return open_delimited(path, encoding)
+    return reader_for(path, head).opener(path, ReadOptions(encoding, sheet))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from socmodel_cli.coder_file import VERSION_COLUMNS, Layout, column_names, layout_of
 from socmodel_cli.errors import InputError, UsageError
 from socmodel_cli.problems import Problem, error
 from socmodel_cli.readers import Table, TableProblem, open_table
@@ -54,7 +55,7 @@ class FileMigration:
     output: str
     format: str  # format written: "csv" or "tsv"
     converted_from: str | None  # "xlsx" when an xlsx input is written as CSV
-    layout: str  # "wide" or "long"
+    layout: Layout
     from_version: str
     migration_from: str | None  # the declared migration applied; None: none was needed
     renamed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (old, new) -> ratings
@@ -123,6 +124,8 @@ def _unreadable(path: Path, exc: TableProblem) -> InputError:
 
 
 def _clean_header(table: Table) -> list[str]:
+    """The header as written out: trimmed, but in the file's own spelling (matching uses
+    :func:`~socmodel_cli.coder_file.column_names`)."""
     return [h.strip().lstrip("\ufeff").strip() for h in table.header]
 
 
@@ -131,9 +134,9 @@ def _plan_file(
 ) -> FileMigration:
     table = _open(path, encoding)
     header = _clean_header(table)
-    lowered = [h.lower() for h in header]
+    lowered = column_names(header)
     try:
-        stated = _stated(path, lowered, table.rows, ("scheme_id", "scheme_version"))
+        stated = _stated(path, lowered, table.rows, VERSION_COLUMNS)
     except TableProblem as exc:
         raise _unreadable(path, exc) from None
     if table.problems:  # cells that would be copied wrongly (formulas without values, dates)
@@ -164,7 +167,7 @@ def _plan_file(
         output=str(out_dir / name),
         format=fmt,
         converted_from=converted,
-        layout="long" if {"code", "value"} <= set(lowered) else "wide",
+        layout=layout_of(lowered),
         from_version=version,
         migration_from=None if migration is None else migration.from_version,
     )
@@ -410,7 +413,7 @@ def _write_file(scheme: Scheme, f: FileMigration, fh: BinaryIO) -> None:
     rewriter = None
     if source.migration is not None:
         rewriter = _Rewriter(scheme, source.migration, f, f.input)
-        header = rewriter.columns(header, [h.lower() for h in header])
+        header = rewriter.columns(header, column_names(header))
     out = _EncodedCsv(fh, source, f)
     try:
         out.row(header)

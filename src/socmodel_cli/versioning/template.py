@@ -12,12 +12,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from socmodel_cli.coder_file import VERSION_COLUMNS, column_names, key_columns, missing_keys
 from socmodel_cli.errors import InputError
 from socmodel_cli.readers import TableProblem, open_table
 from socmodel_cli.safecells import SafeWriter, restored
 from socmodel_cli.scheme.model import Scheme
 
-META = ("coder", "scheme_id", "scheme_version")
+META = ("coder", *VERSION_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,15 @@ def build_template(
         raise InputError(f"{units_path}: the units file cannot be read", [exc.problem]) from None
     if table.problems:
         raise InputError(f"{units_path}: cells cannot be read as typed", table.problems)
-    names = [h.strip().lstrip("\ufeff").strip().lower() for h in table.header]
+    names = column_names(table.header)
     keys = tuple(scheme.unit.keys)
-    missing = [k for k in keys if k.lower() not in names]
+    missing = [k for k in keys if k.lower() in missing_keys(names, keys)]
     if missing:
         raise InputError(
             f"{units_path}: no column for unit key(s) {', '.join(missing)}; the scheme's unit is "
             f"identified by {', '.join(keys)} (found: {', '.join(n for n in names if n)})"
         )
-    cols = [names.index(k.lower()) for k in keys]
+    cols = key_columns(names, keys)
     units: list[tuple[str, ...]] = []
     first_line: dict[tuple[str, ...], int] = {}
     for line, cells in rows:
