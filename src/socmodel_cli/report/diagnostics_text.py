@@ -12,6 +12,7 @@ from rich.table import Table
 from socmodel_cli.diagnostics import CodeDiagnosis, DiagnosisResult
 from socmodel_cli.diagnostics.coders import CoderBias, Shift
 from socmodel_cli.diagnostics.scale import FloatArray
+from socmodel_cli.report import numbers
 from socmodel_cli.report.console import safe
 
 _STATUS = {
@@ -45,11 +46,11 @@ def _shown(total: int, what: str, console: Console) -> None:
 
 
 def _f(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
+    return numbers.coefficient(x, digits)
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
+    return numbers.percent(x)
 
 
 def _signed(x: float | None, digits: int = 3) -> str:
@@ -99,9 +100,10 @@ def _render_code(c: CodeDiagnosis, top: int, console: Console) -> None:
     console.rule(f"[bold]{safe(code.id)}[/] — {safe(code.label)}", align="left")
     console.print(
         f"{code.level}; alpha {_f(r.alpha.value)}"
-        + ("" if ci is None else f" [{ci[0]:.3f}, {ci[1]:.3f}]")
+        + ("" if ci is None else f" {numbers.interval(ci)}")
         + f", threshold {r.threshold:.3f}: {_STATUS[r.status]}; "
-        f"{r.pairable_units} pairable of {r.units} units; coders {safe(_names(r.coders))}"
+        f"{numbers.count(r.pairable_units)} pairable of {numbers.count(r.units)} units; "
+        f"coders {safe(_names(r.coders))}"
     )
     _findings(c, console)
     if r.pairable_units == 0:
@@ -369,9 +371,9 @@ def _artefacts(c: CodeDiagnosis, console: Console) -> None:
         parts.append(
             "unused values: " + (safe(", ".join(a.unused_values)) if a.unused_values else "none")
         )
-    units = f"{a.pairable_units} pairable units"
+    units = f"{numbers.count(a.pairable_units)} pairable units"
     if a.minimum_units is not None:
-        units += f" (Krippendorff's minimum {a.minimum_units})"
+        units += f" (Krippendorff's minimum {numbers.count(a.minimum_units)})"
     parts.append(units)
     if a.ci_width is not None:
         parts.append(

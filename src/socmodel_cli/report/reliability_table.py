@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from socmodel_cli.code_reliability import CodeReliability, ReliabilityResult
 from socmodel_cli.coefficients import COEFFICIENTS, Coefficient
+from socmodel_cli.report import numbers
 from socmodel_cli.stats.estimate import Estimate
 
 COLUMNS = ("code", "level", "units", "coders", "alpha [CI]", "kappa", "AC1", "agree", "status")
@@ -19,12 +20,7 @@ DETAIL_COLUMNS = ("code", "coefficient", "value", "interval", "SE", "units", "no
 
 
 def fmt(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
-
-
-def _short(x: float) -> str:
-    """Two decimals without the leading zero, as APA style prints bounded coefficients."""
-    return f"{x:.2f}".replace("0.", ".", 1) if abs(x) < 1 else f"{x:.2f}"
+    return numbers.coefficient(x, digits)
 
 
 def _e(e: Estimate | None) -> str:
@@ -41,7 +37,7 @@ def kappa_cell(c: CodeReliability) -> str:
 
 
 def interval(ci: tuple[float, float] | None) -> str:
-    return "" if ci is None else f"[{_short(ci[0])}, {_short(ci[1])}]"
+    return numbers.interval(ci)
 
 
 def row(c: CodeReliability) -> list[str]:
@@ -50,12 +46,12 @@ def row(c: CodeReliability) -> list[str]:
     return [
         c.code.id,
         LEVEL_SHORT[c.code.level],
-        f"{c.pairable_units}/{c.units}",
+        f"{numbers.count(c.pairable_units)}/{numbers.count(c.units)}",
         str(len(c.coders)),
         _e(c.alpha) + (f" {ci}" if ci else ""),
         kappa_cell(c),
         _e(c.estimates.get("ac1")),
-        "—" if pa is None or pa.value is None else f"{100 * pa.value:.0f}%",
+        numbers.percent(None if pa is None else pa.value),
         c.status,
     ]
 

@@ -60,7 +60,7 @@ def _details(result: ReliabilityResult, console: Console) -> None:
         console.print(f"{safe(c.code.id)}", style="bold")
         for coef, cells in detail_rows(c):
             _, _, value, interval, se, units, note = cells
-            line = f"  {coef.name:<36} {value:>6}  {interval or '—':<12} SE {se:<6} n {units}"
+            line = f"  {coef.name:<36} {value:>6}  {interval or '—':<16} SE {se:<6} n {units}"
             console.print(safe(line))
             if note:
                 console.print(f"      {safe(note)}", style="dim")

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from socmodel_cli.report.console import safe
+from socmodel_cli.report.numbers import count
 from socmodel_cli.validation import ValidationResult
 
 _TABLE_WIDTH = 120  # the problem table needs this much to keep messages readable
@@ -43,14 +44,14 @@ def render_validation(
             layout = f"{f.layout} layout" if f.layout else "not read"
             container = f"{f.format} sheet {safe(repr(f.sheet))}" if f.sheet else f.format or "?"
             console.print(
-                f"{safe(f.path)}: {container}, {layout},{coder}; {f.rows} rows, {f.ratings} ratings"
+                f"{safe(f.path)}: {container}, {layout},{coder}; {count(f.rows)} rows, {count(f.ratings)} ratings"
             )
     hidden = result.errors + result.warnings - result.shown
-    more = f" ({hidden} not shown; use --max-issues 0 for all)" if hidden > 0 else ""
+    more = f" ({count(hidden)} not shown; use --max-issues 0 for all)" if hidden > 0 else ""
     verdict = "[green]valid[/]" if result.ok(strict) else "[red]invalid[/]"
     strict_note = " (warnings count as failures: --strict)" if strict and result.warnings else ""
     console.print(
-        f"{verdict}: {result.errors} error(s), {result.warnings} warning(s){more}{strict_note}; "
-        f"{len(result.files)} file(s), {len(result.ratings)} ratings, {result.units} units, "
-        f"{len(result.coders)} coder(s), scheme {safe(result.scheme.id)} {safe(result.scheme.version)}"
+        f"{verdict}: {count(result.errors)} error(s), {count(result.warnings)} warning(s)"
+        f"{more}{strict_note}; {len(result.files)} file(s), {count(len(result.ratings))} ratings, "
+        f"{count(result.units)} units, {count(len(result.coders))} coder(s), scheme {safe(result.scheme.id)} {safe(result.scheme.version)}"
     )
