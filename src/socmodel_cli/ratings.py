@@ -10,6 +10,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,27 @@ class Ratings:
     line: npt.NDArray[np.int32]
     columns: dict[tuple[int, int], int]  # (file, code) -> 1-based column
 
+    @cached_property
+    def _by_code(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The ratings grouped by code once: a stable order and each code's bounds in it."""
+        order = np.argsort(self.code, kind="stable")
+        bounds = np.searchsorted(self.code[order], np.arange(len(self.scheme.codes) + 1))
+        return order, bounds
+
+    @cached_property
+    def _code_numbers(self) -> dict[str, int]:
+        # By id: list.index would compare the (pydantic) codes one by one, codes^2 in all.
+        return {c.id: i for i, c in enumerate(self.scheme.codes)}
+
+    def rows_of(self, code_no: int) -> npt.NDArray[np.intp]:
+        """Indices of code ``code_no``'s ratings, in reading order.
+
+        Work per code is then proportional to that code's ratings, not to all of them
+        (500 codes would otherwise scan every rating 500 times).
+        """
+        order, bounds = self._by_code
+        return order[bounds[code_no] : bounds[code_no + 1]]
+
     def column_of(self, i: int) -> int | None:
         """The column of rating ``i`` in its file."""
         return self.columns.get((int(self.file[i]), int(self.code[i])))
@@ -140,13 +162,13 @@ class Ratings:
 
     def matrix(self, code_id: str) -> CodeMatrix:
         """Units x coders for one code: only units and coders with a rating of it."""
-        code_no = self.scheme.codes.index(self.scheme.code_map[code_id])
-        mask = self.code == code_no
-        units, unit_pos = np.unique(self.unit[mask], return_inverse=True)
-        coders, coder_pos = np.unique(self.coder[mask], return_inverse=True)
+        code_no = self._code_numbers[code_id]
+        rows = self.rows_of(code_no)
+        units, unit_pos = np.unique(self.unit[rows], return_inverse=True)
+        coders, coder_pos = np.unique(self.coder[rows], return_inverse=True)
         values = np.full((units.size, coders.size), np.nan)
         # Duplicates were reported during validation; the first rating stands.
-        values[unit_pos[::-1], coder_pos[::-1]] = self.value[mask][::-1]
+        values[unit_pos[::-1], coder_pos[::-1]] = self.value[rows][::-1]
         return CodeMatrix(
             code=self.scheme.code_map[code_id],
             values=values,

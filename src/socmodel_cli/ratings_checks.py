@@ -109,15 +109,15 @@ def coverage(ratings: Ratings) -> Iterator[Problem]:
     scheme = ratings.scheme
     single_coded: list[tuple[str, int, int, int]] = []  # code, single, units, first rating
     for code_no, code in enumerate(scheme.codes):
-        mask = ratings.code == code_no
-        if not mask.any():
+        rows = ratings.rows_of(code_no)
+        if not rows.size:
             yield warning(
                 "unused-code",
                 f"no file rates {code.id}; its reliability cannot be computed",
                 code=code.id,
             )
             continue
-        coders = np.unique(ratings.coder[mask])
+        coders = np.unique(ratings.coder[rows])
         if coders.size < 2:
             yield warning(
                 "too-few-coders",
@@ -125,13 +125,13 @@ def coverage(ratings: Ratings) -> Iterator[Problem]:
                 code=code.id,
             )
             continue
-        few = _few_shared(ratings, code_no, mask)
+        few = _few_shared(ratings, code_no, rows)
         if few is not None:
             yield few
-        units, counts = np.unique(ratings.unit[mask], return_counts=True)
+        units, counts = np.unique(ratings.unit[rows], return_counts=True)
         single = units[counts == 1]
         if single.size:
-            first = int(np.flatnonzero(mask & (ratings.unit == single[0]))[0])
+            first = int(rows[np.flatnonzero(ratings.unit[rows] == single[0])[0]])
             single_coded.append((code.id, int(single.size), int(units.size), first))
     if single_coded:
         yield _single_coded(ratings, single_coded)
@@ -153,13 +153,14 @@ def _single_coded(ratings: Ratings, per_code: list[tuple[str, int, int, int]]) -
     )
 
 
-def _few_shared(ratings: Ratings, code_no: int, mask: npt.NDArray[np.bool_]) -> Problem | None:
+def _few_shared(ratings: Ratings, code_no: int, rows: npt.NDArray[np.intp]) -> Problem | None:
     """The two coders with the most units of a code, if they share very few of them."""
-    coders, counts = np.unique(ratings.coder[mask], return_counts=True)
+    coder, unit = ratings.coder[rows], ratings.unit[rows]
+    coders, counts = np.unique(coder, return_counts=True)
     if coders.size < 2:
         return None
     top = coders[np.argsort(-counts, kind="stable")[:2]]
-    units_of = [np.unique(ratings.unit[mask & (ratings.coder == c)]) for c in top]
+    units_of = [np.unique(unit[coder == c]) for c in top]
     smaller = min(u.size for u in units_of)
     shared = int(np.intersect1d(units_of[0], units_of[1], assume_unique=True).size)
     if smaller < _FEW_SHARED_MIN_UNITS or shared >= _FEW_SHARED_SHARE * smaller:
