@@ -1,18 +1,21 @@
 """Problems found in user input, as values: collected, sorted, rendered.
 
-Every problem has a stable ``kind`` slug (documented in ``docs/validation.md``), a
-severity, a location (file, 1-based line and column) and the unit / coder / code /
-value involved where that applies. Nothing here prints or exits.
+Every problem has a stable ``kind`` slug (catalogued with its severity in ``problem_kinds``,
+from which the docs are rendered; any other slug is refused), a severity, a location (file,
+1-based line and column) and the unit / coder / code / value involved where that applies.
+Nothing here prints or exits.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypedDict, Unpack
 
 from socmodel_cli.a1 import cell_name, sheet_prefix
+from socmodel_cli.problem_kinds import Severity, checked
+
+__all__ = ["Problem", "Severity", "Where", "error", "printable", "warning"]
 
 # What must never reach a terminal raw: C0/C1 controls (ANSI escapes, NUL, newline, tab),
 # bidi controls that reorder what is shown (U+061C, U+200E/F, U+202A-E, U+2066-9), line and
@@ -44,11 +47,6 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
 @dataclass(frozen=True, slots=True)
 class Problem:
     kind: str
@@ -64,6 +62,9 @@ class Problem:
     path: str | None = None  # a location inside a structured file, e.g. ``codes[2].level``
     sheet: str | None = None  # the worksheet of an xlsx file: locations then read ``C5``
     show_sheet: bool = False  # name the sheet in the location (it is not the first visible one)
+
+    def __post_init__(self) -> None:
+        checked(self.kind, self.severity)  # a slug missing from the catalogue is a bug: fail now
 
     @property
     def is_error(self) -> bool:
