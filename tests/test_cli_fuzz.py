@@ -233,7 +233,7 @@ def test_diagnose_of_a_numeric_code_nobody_rated() -> None:
 
 
 def test_icc_interval_at_its_pole() -> None:
-    """Found by this target in the 100,000-input run (ZeroDivisionError in stats/icc.py)."""
+    """Found by this target in the 100,000-input runs (ZeroDivisionErrors in stats/icc.py)."""
     scheme = (
         b'{"id": "mini", "version": "1.0.0", "title": "T", "unit": {"name": "segment", '
         b'"keys": ["session", "segment"]}, "codes": [{"id": "c0", "label": "C0", '
@@ -241,8 +241,12 @@ def test_icc_interval_at_its_pole() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "s.yaml").write_bytes(scheme)
-        (Path(tmp) / "a.tsv").write_bytes(b"session\tsegment\tc0\nS1\t0\t0\nS1\t1\t2\n")
-        (Path(tmp) / "b.csv").write_bytes(b"session,segment,c0\nS1,0,3\nS1,1,2\n")
-        for command in ("reliability", "diagnose"):
-            code, _, err = _run([command, "s.yaml", "a.tsv", "b.csv"], Path(tmp))
-            assert code == 1 and "internal error" not in err, err
+        for a, b in (  # an interval bound at the pole; a value whose denominator is zero
+            (b"S1,0,0\nS1,1,2\n", b"S1,0,3\nS1,1,2\n"),
+            (b"S1,0,1\nS1,1,2\nS1,2,3\n", b"S1,0,3\nS1,1,1\nS1,2,2\n"),
+        ):
+            (Path(tmp) / "a.csv").write_bytes(b"session,segment,c0\n" + a)
+            (Path(tmp) / "b.csv").write_bytes(b"session,segment,c0\n" + b)
+            for command in ("reliability", "diagnose"):
+                code, _, err = _run([command, "s.yaml", "a.csv", "b.csv"], Path(tmp))
+                assert code == 1 and "internal error" not in err, err

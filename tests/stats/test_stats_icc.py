@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from socmodel_cli.stats.anova import OneWayTable, TwoWayTable
@@ -509,3 +511,38 @@ def test_absolute_interval_at_the_spearman_brown_pole_is_no_interval() -> None:
     assert res["icc_ak"].value == pytest.approx(-8.0)
     assert res["icc_ak"].ci is None
     assert res["icc_a1"].value == pytest.approx(-0.8)
+
+
+def test_absolute_average_form_with_a_zero_denominator_is_undefined() -> None:
+    """Found by the CLI fuzz target: MSR + (MSC - MSE) / n = 0 divided by zero."""
+    res = icc_all(np.array([[1.0, 3.0], [2.0, 1.0], [3.0, 2.0]]))
+    assert res["icc_ak"].value is None and res["icc_ak"].ci is None
+    assert res["icc_ak"].reason is not None and "denominator is zero" in res["icc_ak"].reason
+    assert res["icc_a1"].value == pytest.approx(-1.0)
+
+
+@given(
+    st.integers(2, 5).flatmap(
+        lambda n: st.integers(2, 4).flatmap(
+            lambda k: st.lists(
+                st.lists(
+                    st.sampled_from([0.0, 1.0, 2.0, 3.0, 7.5, np.nan]), min_size=k, max_size=k
+                ),
+                min_size=n,
+                max_size=n,
+            )
+        )
+    )
+)
+def test_every_form_is_a_number_or_undefined_on_small_tables(rows: list[list[float]]) -> None:
+    """Tiny tables are where the formulas' denominators vanish (two fuzz finds): every form
+    is then finite with a finite interval, or undefined with a reason; never an exception."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy or scipy warning either
+        res = icc_all(np.array(rows))
+    for r in res.values():
+        if r.value is None:
+            assert r.reason
+        else:
+            assert np.isfinite(r.value)
+            assert r.ci is None or all(np.isfinite(b) for b in r.ci)

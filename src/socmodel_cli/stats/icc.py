@@ -352,9 +352,11 @@ def _ratio_interval(
 
 def _absolute(t: TwoWayTable, average: bool) -> float:
     r, c, e, k, n = t.ms_units, t.ms_coders, t.ms_error, t.k, t.n
+    # The denominators can vanish when coder variance is below residual variance (c < e);
+    # the form is then undefined (NaN), as R's psych gives Inf or NaN there.
     if average:
-        return (r - e) / (r + (c - e) / n)
-    return (r - e) / (r + (k - 1.0) * e + k * (c - e) / n)
+        return _ratio(r - e, r + (c - e) / n)
+    return _ratio(r - e, r + (k - 1.0) * e + k * (c - e) / n)
 
 
 def _absolute_interval(t: TwoWayTable, average: bool, confidence: float) -> tuple[float, float]:
@@ -428,6 +430,14 @@ def _result(form: IccForm, sel: _Selection, fit: _Fit | _NoFit, confidence: floa
         )
         return IccResult(form, est, None, fit.used, coders, k, comps, fit.table)
     value, ci = _value_and_interval(form, fit.table, confidence)
+    if not math.isfinite(value):
+        est = undefined(
+            "the form's denominator is zero for these ratings (the coder mean square is well "
+            "below the residual one): it has no value",
+            units_used=n_units,
+            units_excluded=sel.excluded,
+        )
+        return IccResult(form, est, _f_test(fit.test), fit.used, coders, k, comps, fit.table)
     est = Estimate(
         value=value, reason=fit.note, ci=ci, units_used=n_units, units_excluded=sel.excluded
     )
