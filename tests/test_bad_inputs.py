@@ -247,6 +247,19 @@ def _many_coders(tmp: Path) -> list[str]:
     return ["diagnose", "n.yaml", "data.csv", "--format", "json"]
 
 
+def _two_coders(pairs: list[tuple[float, float]]) -> Build:
+    """Two coders' ``pace`` ratings, one pair per unit, through ``reliability --details``."""
+
+    def build(tmp: Path) -> list[str]:
+        (tmp / "n.yaml").write_text(NUMERIC_SCHEME)
+        for i, who in enumerate(("ann", "bo")):
+            rows = "".join(f"S1,{u},{p[i]:g}\n" for u, p in enumerate(pairs))
+            (tmp / f"{who}.csv").write_text("session,segment,pace\n" + rows)
+        return ["reliability", "n.yaml", "ann.csv", "bo.csv", "--format", "json"]
+
+    return build
+
+
 def _many_coders_text(tmp: Path) -> list[str]:
     return [*_many_coders(tmp)[:3], "--format", "text"]
 
@@ -493,6 +506,13 @@ CATALOGUE = [
         '"cohen_kappa": {\n          "value": 0.0,\n          "se": null,\n          "ci": null,',
     ),
     Entry("coders-1000-few-per-unit", _many_coders, 1, '"coders": 1000'),
+    Entry("icc-interval-at-its-pole", _two_coders([(0, 3), (2, 2)]), 1, '"icc_ak": -8.0'),
+    Entry(
+        "icc-denominator-zero",
+        _two_coders([(1, 3), (2, 1), (3, 2)]),
+        1,
+        "the form's denominator is zero for these ratings",
+    ),
     Entry(
         "coders-1000-diagnose-text",
         _many_coders_text,
