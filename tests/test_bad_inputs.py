@@ -247,8 +247,8 @@ def _many_coders(tmp: Path) -> list[str]:
     return ["diagnose", "n.yaml", "data.csv", "--format", "json"]
 
 
-def _two_coders(pairs: list[tuple[float, float]]) -> Build:
-    """Two coders' ``pace`` ratings, one pair per unit, through ``reliability --details``."""
+def _two_coders(pairs: list[tuple[float, float]]) -> h.Build:
+    """Two coders' ``pace`` ratings, one pair per unit, through ``reliability``."""
 
     def build(tmp: Path) -> list[str]:
         (tmp / "n.yaml").write_text(NUMERIC_SCHEME)
