@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/run_all.py [--quick]
 
-Runs bench_cli.py, bench_validate.py, bench_xlsx.py and, when present, bench_stats.py, one after another
+Runs bench_cli.py, bench_validate.py, bench_xlsx.py, bench_codes.py and, when present,
+bench_stats.py, one after another
 (never in parallel: they would compete for the CPUs they measure). Each script prints its own
 Markdown tables; this prints the machine facts first and writes everything to
 benchmarks/.results/results.md as well. Exit status 1 if any script failed.
@@ -23,6 +24,7 @@ QUICK = {
     "bench_validate.py": ["--runs", "1", "--frictionless-runs", "1"],
     "bench_stats.py": ["--quick"],
     "bench_xlsx.py": ["--runs", "1"],
+    "bench_codes.py": ["--runs", "1", "--ratings", "60000"],
 }
 
 
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     args = parser.parse_args(argv)
 
-    scripts = ["bench_cli.py", "bench_validate.py", "bench_xlsx.py"]
+    scripts = ["bench_cli.py", "bench_validate.py", "bench_xlsx.py", "bench_codes.py"]
     if (BENCH / "bench_stats.py").exists():
         scripts.append("bench_stats.py")
 
