@@ -123,6 +123,7 @@ def report(
         seed=seed,
         ci=ci,
         min_units=min_units,
+        keep_values=True,  # the Bland-Altman figures plot every pair of ratings
     )
     result = replace(compute_diagnosis(ratings, options), warnings=tuple(warnings))
     study = study_summary(

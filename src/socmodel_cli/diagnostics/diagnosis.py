@@ -47,6 +47,9 @@ class DiagnoseOptions:
     seed: int = DEFAULT_SEED
     ci: float = 0.95
     min_units: int | None = None
+    # Keep each code's units x coders values on its view (the report's Bland-Altman plots
+    # draw them); otherwise they are released once the code is diagnosed.
+    keep_values: bool = False
 
     def reliability_options(self) -> Options:
         return Options(
@@ -97,7 +100,7 @@ def diagnose_code(matrix: CodeMatrix, threshold: float, options: DiagnoseOptions
     return explain(matrix, rel)
 
 
-def explain(matrix: CodeMatrix, rel: CodeReliability) -> CodeDiagnosis:
+def explain(matrix: CodeMatrix, rel: CodeReliability, keep_values: bool = True) -> CodeDiagnosis:
     """Diagnostics for a code whose reliability has been computed."""
     view = code_view(matrix)
     picture = disagreement(view)
@@ -108,7 +111,7 @@ def explain(matrix: CodeMatrix, rel: CodeReliability) -> CodeDiagnosis:
     pairs = pair_agreement(view)
     findings = code_findings(Inputs(view, rel, picture, cats, attributed, loo, pairs, art))
     return CodeDiagnosis(
-        view=view,
+        view=view if keep_values else view.released(),
         reliability=rel,
         disagreement=picture,
         categories=cats,
@@ -130,5 +133,7 @@ def compute_diagnosis(ratings: Ratings, options: DiagnoseOptions | None = None) 
     """
     options = options or DiagnoseOptions()
     reliability = compute_reliability(ratings, options.reliability_options())
-    codes = tuple(explain(ratings.matrix(r.code.id), r) for r in reliability.codes)
+    codes = tuple(
+        explain(ratings.matrix(r.code.id), r, options.keep_values) for r in reliability.codes
+    )
     return DiagnosisResult(scheme=ratings.scheme, options=options, codes=codes)

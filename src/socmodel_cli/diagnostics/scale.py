@@ -63,6 +63,21 @@ class CodeView:
     def k(self) -> int:
         return len(self.labels)
 
+    def released(self) -> CodeView:
+        """The view without its per-rating arrays, for results that outlive the analysis.
+
+        A diagnosis keeps its code's view for the renderers, which need only the code, the
+        coders and the categories; the units x coders arrays (and the rating lists cached on
+        this view) would otherwise stay alive for every code until the output is written.
+        """
+        empty = np.zeros((0, len(self.coders)))
+        return replace(
+            self,
+            matrix=replace(self.matrix, values=empty, units=()),
+            numbers=empty,
+            cats=None if self.cats is None else np.zeros((0, len(self.coders)), dtype=np.int64),
+        )
+
     @property
     def ordered(self) -> bool:
         return self.code.ordered
