@@ -62,7 +62,9 @@ def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
 
 def _rating_keys(ratings: Ratings) -> npt.NDArray[np.int64]:
     """One int64 per rating, equal exactly for the same unit x coder x code."""
-    key = ratings.code.astype(np.int64) * len(ratings.units) + ratings.unit
+    key = ratings.code.astype(np.int64)  # in place from here: one array of 8 bytes a rating
+    key *= len(ratings.units)
+    key += ratings.unit
     key *= max(len(ratings.coders), 1)
     key += ratings.coder
     return key
