@@ -86,11 +86,12 @@ MAX_LISTED_COMPARED = 50
 
 def compared_with(b: CoderBias, coders: Sequence[str]) -> dict[str, list[str] | int | None]:
     """The JSON keys naming whom ``b`` was compared with (docs/diagnostics.md)."""
-    inside = set(b.active)
+    # b.active is a subset of the code's coders: all of them unless bias was attributed.
+    inside = set(b.active) if len(b.active) < len(coders) else None
     return {
         "compared_with": list(b.compared_with) if b.compared_count <= MAX_LISTED_COMPARED else None,
         "compared_with_count": b.compared_count,
-        "not_compared_with": [name for name in coders if name not in inside],
+        "not_compared_with": [] if inside is None else [n for n in coders if n not in inside],
     }
 
 

@@ -140,7 +140,7 @@ def two_way_incomplete(x: FloatArray) -> TwoWayTable:
     reduced = np.diag(d) - inc.weighted_gram(inc.incidence(rated), 1.0 / m)
     r = dev_unit.sum(axis=0)
     eigvals, eigvecs = np.linalg.eigh(reduced)
-    keep = eigvals > max(float(np.abs(eigvals).max(initial=0.0)), 0.0) * len(d) * _EPS
+    keep = eigvals > float(np.abs(eigvals).max(initial=0.0)) * len(d) * _EPS
     proj = eigvecs[:, keep].T @ r
     ss_coders = max(float((proj * proj / eigvals[keep]).sum()), 0.0)
     rank = int(keep.sum())

@@ -352,8 +352,8 @@ def _ratio_interval(
 
 def _absolute(t: TwoWayTable, average: bool) -> float:
     r, c, e, k, n = t.ms_units, t.ms_coders, t.ms_error, t.k, t.n
-    # The denominators can vanish when coder variance is below residual variance (c < e);
-    # the form is then undefined (NaN), as R's psych gives Inf or NaN there.
+    # The denominators can vanish when the coder mean square is below the residual one
+    # (c < e); the form is then undefined (NaN).
     if average:
         return _ratio(r - e, r + (c - e) / n)
     return _ratio(r - e, r + (k - 1.0) * e + k * (c - e) / n)
@@ -364,7 +364,7 @@ def _absolute_interval(t: TwoWayTable, average: bool, confidence: float) -> tupl
 
     A bound the formulas cannot give (a zero denominator, e.g. a lower bound of exactly
     -1/(k-1) under the Spearman-Brown step, or no Satterthwaite df) is NaN, so the caller
-    reports no interval instead of failing (R's psych gives -Inf there).
+    reports no interval instead of failing.
     """
     r, c, e, k, n = t.ms_units, t.ms_coders, t.ms_error, t.k, t.n
     rho = _absolute(t, average=False)

@@ -53,7 +53,8 @@ def build_template(
         raise InputError(f"{units_path}: cells cannot be read as typed", table.problems)
     names = column_names(table.header)
     keys = tuple(scheme.unit.keys)
-    missing = [k for k in keys if k.lower() in missing_keys(names, keys)]
+    absent = set(missing_keys(names, keys))
+    missing = [k for k in keys if k.lower() in absent]  # as the scheme spells them
     if missing:
         raise InputError(
             f"{units_path}: no column for unit key(s) {', '.join(missing)}; the scheme's unit is "
