@@ -20,8 +20,15 @@ demo: $(BIN)/socmodel ## the main job: validate and compute reliability on the b
 	$(BIN)/socmodel validate $(SCHEME) $(EXPORTS)
 	$(BIN)/socmodel reliability $(SCHEME) $(EXPORTS) || test $$? -eq 1
 
+# The modules that read coder files, run again with every file read column-wise (the bulk
+# reader otherwise starts at 8 MiB): both readers must pass the same tests unchanged.
+READING_TESTS := tests/test_validation.py tests/test_trust.py tests/test_lab_files.py \
+	tests/test_bad_inputs.py tests/test_readers.py tests/test_hostile_streams.py \
+	tests/test_cases.py tests/test_formula_safety.py tests/test_encoding_guess.py
+
 test: $(BIN)/socmodel ## the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -n 2 -q
+	SOCMODEL_BULK_MIN_BYTES=0 $(BIN)/python -m pytest -n 2 -q $(READING_TESTS)
 
 lint: $(BIN)/socmodel
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from socmodel_cli import validation_columnar
 from socmodel_cli.coder_file import (
     RESERVED,
     Layout,
@@ -138,6 +139,7 @@ def validate_files(
         return reader_sets[comma]
 
     ignored = frozenset(base_key(c).lower() for c in [*scheme.ignore_columns, *ignore_columns])
+    bulk = validation_columnar.wanted(paths)
     infos: list[FileInfo] = []
     tables: dict[str, Table] = {}
     for path in paths:
@@ -152,7 +154,16 @@ def validate_files(
             info.decimal = "," if comma else "."
             file_coder = (coders or {}).get(str(path), coder)
             _read_table(
-                table, info, file_no, scheme, builder, readers_for(comma), sink, file_coder, ignored
+                table,
+                info,
+                file_no,
+                scheme,
+                builder,
+                readers_for(comma),
+                sink,
+                file_coder,
+                ignored,
+                bulk=bulk,
             )
             sink.extend(table.problems)
             if info.layout is not None and info.scheme_version is None:
@@ -188,7 +199,7 @@ def validate_files(
 
 
 @dataclass
-class _Columns:
+class Columns:
     keys: list[int]
     coder: int | None
     code: int | None
@@ -200,7 +211,7 @@ class _Columns:
 
 def _header(
     table: Table, scheme: Scheme, sink: ProblemSink, ignored: frozenset[str] = frozenset()
-) -> _Columns | None:
+) -> Columns | None:
     file = table.path
     names = column_names(table.header)
     position: dict[str, int] = {}
@@ -292,7 +303,7 @@ def _header(
             )
         )
         return None
-    return _Columns(
+    return Columns(
         keys=[position[k] for k in keys],
         coder=position.get("coder"),
         code=position.get("code") if long else None,
@@ -313,12 +324,15 @@ def _read_table(
     sink: ProblemSink,
     coder_option: str | None,
     ignored: frozenset[str] = frozenset(),
+    *,
+    bulk: bool = False,
 ) -> None:
     """Read one table into ``builder``, in the steps every reader's table goes through:
     the header gives the columns (:func:`_header`), the file or its ``coder`` column gives
     the coder (:func:`_file_coder`), each code gets its reader and unit keys
-    (:class:`_RowPlan`), then the rows are read (:func:`_read_rows`) and what the file
-    states about its scheme is checked (:func:`_stated_version`)."""
+    (:class:`RowPlan`), then the rows are read (:func:`_read_rows`, or column-wise when
+    ``bulk`` and the file is plain: :mod:`socmodel_cli.validation_columnar`) and what the
+    file states about its scheme is checked (:func:`_stated_version`)."""
     info.format, info.encoding, info.delimiter = table.format, table.encoding, table.delimiter
     cols = _header(table, scheme, sink, ignored)
     if cols is None:
@@ -327,11 +341,21 @@ def _read_table(
         return
     info.layout = "long" if cols.code is not None else "wide"
     coder_no = _file_coder(info, cols, builder, coder_option)
-    plan = _RowPlan.build(scheme, cols, readers, builder, file_no)
+    plan = RowPlan.build(scheme, cols, readers, builder, file_no)
     stated: dict[str, tuple[str, int, int]] = {}
-    info.rows, info.ratings = _read_rows(
-        table, scheme, cols, plan, builder, sink, info.coder or "", coder_no, stated
+    done = (
+        validation_columnar.read_columnar(table, scheme, cols, plan, builder, coder_no)
+        if bulk and table.plain
+        else None
     )
+    if done is not None:
+        info.rows, info.ratings, stated = done
+        if table.close is not None:
+            table.close()
+    else:
+        info.rows, info.ratings = _read_rows(
+            table, scheme, cols, plan, builder, sink, info.coder or "", coder_no, stated
+        )
     if info.rows == 0:
         sink.add(
             warning("no-rows", "the file has a header but no coded rows", file=table.path, line=1)
@@ -340,7 +364,7 @@ def _read_table(
 
 
 def _file_coder(
-    info: FileInfo, cols: _Columns, builder: RatingsBuilder, coder_option: str | None
+    info: FileInfo, cols: Columns, builder: RatingsBuilder, coder_option: str | None
 ) -> int:
     """The coder of every row (its id), or -1 when a ``coder`` column names it per row."""
     if cols.coder is not None:
@@ -352,7 +376,7 @@ def _file_coder(
 
 
 @dataclass(frozen=True)
-class _RowPlan:
+class RowPlan:
     """Per code: how its cells are read and which unit keys it is rated on."""
 
     read_of: dict[str, Callable[[str], float | CellError | None]]
@@ -365,11 +389,11 @@ class _RowPlan:
     def build(
         cls,
         scheme: Scheme,
-        cols: _Columns,
+        cols: Columns,
         readers: dict[str, CodeReader],
         builder: RatingsBuilder,
         file_no: int,
-    ) -> _RowPlan:
+    ) -> RowPlan:
         all_keys = tuple(range(len(scheme.unit.keys)))
         projection: dict[str, tuple[int, ...] | None] = {}
         for c in scheme.codes:
@@ -394,8 +418,8 @@ class _RowPlan:
 def _read_rows(
     table: Table,
     scheme: Scheme,
-    cols: _Columns,
-    plan: _RowPlan,
+    cols: Columns,
+    plan: RowPlan,
     builder: RatingsBuilder,
     sink: ProblemSink,
     coder_name: str,
@@ -571,7 +595,7 @@ def _fit(
 
 
 def _note_version(
-    cells: list[str], cols: _Columns, line: int, stated: dict[str, tuple[str, int, int]]
+    cells: list[str], cols: Columns, line: int, stated: dict[str, tuple[str, int, int]]
 ) -> None:
     for name, col in (("scheme_id", cols.scheme_id), ("scheme_version", cols.scheme_version)):
         if col is not None and name not in stated and cells[col].strip():

@@ -41,6 +41,11 @@ class Table:
     show_sheet: bool = False  # the sheet is not the first visible one: locations name it
     sheets_note: str = ""  # appended to header problems: which sheets the workbook has
     problems: list[Problem] = field(default_factory=list)
+    # A UTF-8 text file without quotes or lone carriage returns: every row is one line, so
+    # its columns may be read in bulk (:mod:`socmodel_cli.readers.columnar`) instead of
+    # through ``rows``; ``close`` then releases the file ``rows`` would have read.
+    plain: bool = False
+    close: Callable[[], None] | None = None
 
     def locate(self, problem: Problem) -> Problem:
         """``problem`` placed in this table's worksheet (so it renders as ``file:C5``)."""
