@@ -839,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(
             "The mixed files of shape 1 (long layout). The floor is `csv.reader` over the "
             "file; Frictionless uses bench_validate.py's long Table Schema (one `value` column "
-            "for every code, so it checks far less; see the Frictionless section above). "
+            "for every code, so it checks far less: see benchmarks/README.md). "
             "Frictionless runs have no warm-up (one `import frictionless` fills its cache).\n"
         )
         parts.append(
