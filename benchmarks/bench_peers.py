@@ -321,7 +321,7 @@ class Runner:
                 stderr=err,
                 cwd=ROOT,
                 env=child_env(),
-                preexec_fn=self._limit,  # noqa: PLW1509 (no threads of ours are running)
+                preexec_fn=self._limit,  # noqa: PLW1509 (only setrlimit before exec)
             )
             killed = threading.Event()
 
