@@ -514,6 +514,7 @@ def compare(rows: list[Result], book: dict) -> list[list[object]]:  # type: igno
         fields = sorted({f for _, f, _ in diffs})
         out.append(
             [
+                r.shape,
                 r.label,
                 f"{r.n:,}",
                 ", ".join(fields) if len(fields) < 3 else f"{len(fields)} ICC forms",
@@ -865,7 +866,16 @@ def main(argv: list[str] | None = None) -> int:
     if checks:
         parts.append(
             markdown_table(
-                ["peer", "N", "compared with", "codes", f"within {TOL:g}", "max |diff|", "note"],
+                [
+                    "shape",
+                    "peer",
+                    "N",
+                    "compared with",
+                    "codes",
+                    f"within {TOL:g}",
+                    "max |diff|",
+                    "note",
+                ],
                 checks,
             )
         )
