@@ -1,9 +1,10 @@
 """Run every socmodel benchmark and print the results as Markdown (what `make bench` does).
 
-    .venv/bin/python benchmarks/run_all.py [--quick]
+    .venv/bin/python benchmarks/run_all.py [--quick] [--peers]
 
 Runs bench_cli.py, bench_validate.py, bench_xlsx.py, bench_codes.py and, when present,
-bench_stats.py, one after another
+bench_stats.py, one after another, and with ``--peers`` bench_peers.py last (the paired
+runs against the pandas scripts: over an hour in full, a few minutes with --quick)
 (never in parallel: they would compete for the CPUs they measure). Each script prints its own
 Markdown tables; this prints the machine facts first and writes everything to
 benchmarks/.results/results.md as well. Exit status 1 if any script failed.
@@ -25,17 +26,23 @@ QUICK = {
     "bench_stats.py": ["--quick"],
     "bench_xlsx.py": ["--runs", "1"],
     "bench_codes.py": ["--runs", "1", "--ratings", "60000"],
+    "bench_peers.py": ["--quick"],
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    parser.add_argument(
+        "--peers", action="store_true", help="also bench_peers.py (long: over an hour in full)"
+    )
     args = parser.parse_args(argv)
 
     scripts = ["bench_cli.py", "bench_validate.py", "bench_xlsx.py", "bench_codes.py"]
     if (BENCH / "bench_stats.py").exists():
         scripts.append("bench_stats.py")
+    if args.peers:
+        scripts.append("bench_peers.py")
 
     facts = machine_facts()
     parts = [
