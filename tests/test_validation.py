@@ -7,8 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.conftest import MINI_SCHEME
 
 from socmodel_cli.errors import InputError
+from socmodel_cli.problems import Problem
+from socmodel_cli.ratings import RatingsBuilder
+from socmodel_cli.ratings_checks import duplicates
 from socmodel_cli.scheme import load_scheme
 from socmodel_cli.validation import ValidationResult, validate_files
 
@@ -173,3 +179,43 @@ def test_unopenable_files_raise(mini: Path, tmp_path: Path) -> None:
         run(mini, tmp_path / "missing.csv")
     with pytest.raises(InputError, match="directory"):
         run(mini, tmp_path)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 1), st.integers(0, 1), st.integers(0, 3)),
+        max_size=80,
+    )
+)
+def test_duplicates_keep_the_first_rating_of_each_key(
+    rows: list[tuple[int, int, int, int]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Against a dictionary of first-seen ratings: runs of any length, any order."""
+    folder = tmp_path_factory.mktemp("dups")
+    (folder / "mini.yaml").write_text(MINI_SCHEME, encoding="utf-8")
+    scheme = load_scheme(folder / "mini.yaml")
+    builder = RatingsBuilder(scheme)
+    builder.add_file("f.csv")
+    first: dict[tuple[int, int, int], tuple[float, int]] = {}
+    for unit, coder, _code, _value in rows:
+        builder.unit_id((f"S{unit}", "1"))
+        builder.coder_id(f"c{coder}")
+    for line, (unit, coder, code, value) in enumerate(rows, start=2):
+        u, c = builder.units[(f"S{unit}", "1")], builder.coders[f"c{coder}"]
+        for column, item in ((builder.code, code), (builder.unit, u), (builder.coder, c)):
+            column.append(item)
+        builder.value.append(float(value))
+        builder.line.append(line)
+        first.setdefault((u, c, code), (float(value), line))
+    builder.end_file()
+    problems: list[Problem] = []
+    kept = duplicates(builder.build(), problems.append)
+    got = {
+        (int(u), int(c), int(k)): (float(v), int(ln))
+        for u, c, k, v, ln in zip(
+            kept.unit, kept.coder, kept.code, kept.value, kept.line, strict=True
+        )
+    }
+    assert got == first and len(kept) == len(first)
+    assert sorted(kept.line.tolist()) == kept.line.tolist()  # reading order kept
+    assert len(problems) == len(set(range(2, len(rows) + 2)) - {v[1] for v in first.values()})

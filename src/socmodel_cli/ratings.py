@@ -36,7 +36,8 @@ class RatingsBuilder:
         self.labels: list[UnitKey] = []  # each unit as first written (for messages)
         self.coders: dict[str, int] = {}
         self.files: list[str] = []
-        self.code = array("i")
+        # Two bytes a rating for the code while the scheme has fewer than 32,768 codes.
+        self.code = array("h" if len(scheme.codes) < 1 << 15 else "i")
         self.unit = array("i")
         self.coder = array("i")
         self.value = array("d")
@@ -63,28 +64,32 @@ class RatingsBuilder:
         found = self.units.get(key)
         if found is None:
             found = self.units[key] = len(self.units)
-            self.labels.append(key if label is None else label)
+            # One tuple for both when the key was written as it is normalised (the usual).
+            self.labels.append(key if label is None or label == key else label)
         return found
 
     def build(self) -> Ratings:
         # Views on the arrays' buffers, not copies: the peak stays one set of columns.
-        def view(a: array[int] | array[float], dtype: type[np.generic]) -> npt.NDArray[Any]:
+        def view(a: array[int] | array[float]) -> npt.NDArray[Any]:
+            dtype = np.dtype(a.typecode)  # the same C type: "h" int16, "i" int32, "d" float64
             return np.frombuffer(a, dtype=dtype) if len(a) else np.zeros(0, dtype=dtype)
+
+        files = len(self.file_ends)
 
         return Ratings(
             scheme=self.scheme,
             units=tuple(self.labels),
             coders=tuple(self.coders),
             files=tuple(self.files),
-            code=view(self.code, np.int32),
-            unit=view(self.unit, np.int32),
-            coder=view(self.coder, np.int32),
-            value=view(self.value, np.float64),
+            code=view(self.code),
+            unit=view(self.unit),
+            coder=view(self.coder),
+            value=view(self.value),
             file=np.repeat(
-                np.arange(len(self.file_ends), dtype=np.int32),
+                np.arange(files, dtype=np.uint16 if files < 1 << 16 else np.int32),
                 np.diff(np.asarray([0, *self.file_ends], dtype=np.int64)),
             ),
-            line=view(self.line, np.int32),
+            line=view(self.line),
             columns=dict(self.columns),
         )
 
@@ -105,27 +110,28 @@ class Ratings:
     units: tuple[UnitKey, ...]
     coders: tuple[str, ...]
     files: tuple[str, ...]
-    code: npt.NDArray[np.int32]
+    code: npt.NDArray[np.signedinteger[Any]]  # int16 (int32 for 32,768 codes or more)
     unit: npt.NDArray[np.int32]
     coder: npt.NDArray[np.int32]
     value: npt.NDArray[np.float64]
-    file: npt.NDArray[np.int32]
+    file: npt.NDArray[np.integer[Any]]  # uint16 (int32 for 65,536 files or more)
     line: npt.NDArray[np.int32]
     columns: dict[tuple[int, int], int]  # (file, code) -> 1-based column
 
     @cached_property
-    def _by_code(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    def _by_code(self) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.intp]]:
         """The ratings grouped by code once: a stable order and each code's bounds in it."""
-        order = np.argsort(self.code, kind="stable")
+        order = np.argsort(self.code, kind="stable")  # a radix sort of the small code ids
         bounds = np.searchsorted(self.code[order], np.arange(len(self.scheme.codes) + 1))
-        return order, bounds
+        # Kept for the whole run: 4 bytes a rating rather than 8.
+        return (order.astype(np.int32) if order.size < 1 << 31 else order), bounds
 
     @cached_property
     def _code_numbers(self) -> dict[str, int]:
         # By id: list.index would compare the (pydantic) codes one by one, codes^2 in all.
         return {c.id: i for i, c in enumerate(self.scheme.codes)}
 
-    def rows_of(self, code_no: int) -> npt.NDArray[np.intp]:
+    def rows_of(self, code_no: int) -> npt.NDArray[np.signedinteger[Any]]:
         """Indices of code ``code_no``'s ratings, in reading order.
 
         Work per code is then proportional to that code's ratings, not to all of them
@@ -154,6 +160,32 @@ class Ratings:
             self.value[keep],
             self.file[keep],
             self.line[keep],
+            self.columns,
+        )
+
+    def compacted(self, keep: npt.NDArray[np.bool_]) -> Ratings:
+        """:meth:`select`, written over this object's own columns: the kept ratings move to
+        the front of each array in turn, so the peak is one column's copy, not all of them.
+        This object's columns are garbage afterwards; call it only on ratings nobody else
+        holds (validation does, on the ratings it has just built)."""
+        kept = int(np.count_nonzero(keep))
+
+        def compact(original: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            column = original if original.flags.writeable else original.copy()
+            column[:kept] = column[keep]
+            return column[:kept]
+
+        return Ratings(
+            self.scheme,
+            self.units,
+            self.coders,
+            self.files,
+            compact(self.code),
+            compact(self.unit),
+            compact(self.coder),
+            compact(self.value),
+            compact(self.file),
+            compact(self.line),
             self.columns,
         )
 

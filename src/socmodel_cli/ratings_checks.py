@@ -7,6 +7,7 @@ units) and unit keys that almost match between coders.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,11 +24,16 @@ _FEW_SHARED_SHARE = 0.1
 
 
 def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
-    """Report the same unit x coder x code rated twice, and keep the first rating."""
+    """Report the same unit x coder x code rated twice, and keep the first rating.
+
+    The ratings a duplicate drops are removed in place (:meth:`Ratings.compacted`): the
+    check costs one key per rating (4 bytes when the study is small enough, else 8) and,
+    only when there is a duplicate, the order of the keys; never a copy of every column.
+    """
     if len(ratings) < 2:
         return ratings
-    # Most studies have no duplicate: find that out with one in-place sort of one int64 key
-    # per rating (8 bytes a rating), before paying for the order of the ratings.
+    # Most studies have no duplicate: find that out with one in-place sort of the keys
+    # before paying for the order of the ratings.
     key = _rating_keys(ratings)
     key.sort()
     if not (key[1:] == key[:-1]).any():
@@ -37,36 +43,38 @@ def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     del key
-    same = sorted_key[1:] == sorted_key[:-1]
+    same = sorted_key[1:] == sorted_key[:-1]  # position j + 1 repeats position j
     del sorted_key
-    if not same.any():
-        return ratings
-    drop = np.zeros(len(ratings), dtype=bool)
-    first_of_run = order[:-1].copy()
-    # The first rating of each run is the one that stands; propagate it along runs.
-    for i in range(1, same.size):
-        if same[i] and same[i - 1]:
-            first_of_run[i] = first_of_run[i - 1]
+    # The first rating of each run of equal keys is the one that stands.
+    starts = np.zeros(len(ratings), dtype=np.intp)
+    starts[1:][~same] = np.flatnonzero(~same) + 1
+    run_start = np.maximum.accumulate(starts)
+    again = np.flatnonzero(same) + 1  # sorted positions of the ratings that repeat one
+    firsts, repeats = order[run_start[again]], order[again]
+    del order, starts, run_start, same
     # One problem per repeated row (a wide row repeats every code), conflicts first.
     rows: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for i in np.flatnonzero(same):
-        a, b = int(first_of_run[i]), int(order[i + 1])
-        drop[b] = True
+    for a, b in zip(firsts.tolist(), repeats.tolist(), strict=True):
         rows.setdefault((int(ratings.file[b]), int(ratings.line[b])), []).append((a, b))
     for pairs in rows.values():
         problem = _repeated_row(ratings, pairs)
         if problem is not None:
             sink(problem)
-    return ratings.select(~drop)
+    keep = np.ones(len(ratings), dtype=bool)
+    keep[repeats] = False
+    return ratings.compacted(keep)
 
 
-def _rating_keys(ratings: Ratings) -> npt.NDArray[np.int64]:
-    """One int64 per rating, equal exactly for the same unit x coder x code."""
-    key = ratings.code.astype(np.int64)  # in place from here: one array of 8 bytes a rating
-    key *= len(ratings.units)
-    key += ratings.unit
-    key *= max(len(ratings.coders), 1)
-    key += ratings.coder
+def _rating_keys(ratings: Ratings) -> npt.NDArray[np.unsignedinteger[Any] | np.signedinteger[Any]]:
+    """One integer per rating, equal exactly for the same unit x coder x code: 4 bytes a
+    rating while codes x units x coders stays below 2^32, else 8."""
+    units, coders = len(ratings.units), max(len(ratings.coders), 1)
+    dtype = np.uint32 if len(ratings.scheme.codes) * units * coders < 1 << 32 else np.int64
+    key: npt.NDArray[Any] = ratings.code.astype(dtype)  # in place from here: one array
+    key *= units
+    np.add(key, ratings.unit, out=key, casting="unsafe")  # ids are >= 0: no sign to lose
+    key *= coders
+    np.add(key, ratings.coder, out=key, casting="unsafe")
     return key
 
 

@@ -14,6 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from socmodel_cli import validation_columnar
 from socmodel_cli.coder_file import (
@@ -193,9 +194,22 @@ def validate_files(
         warnings=sink.warnings,
         by_kind=dict(sorted(sink.by_kind.items())),
         ratings=ratings,
-        units=len(np.unique(ratings.unit)),
-        coders=tuple(ratings.coders[c] for c in np.unique(ratings.coder)),
+        units=int(np.count_nonzero(_present(ratings.unit, len(ratings.units)))),
+        coders=tuple(
+            ratings.coders[c] for c in np.flatnonzero(_present(ratings.coder, len(ratings.coders)))
+        ),
     )
+
+
+def _present(ids: npt.NDArray[np.int32], size: int) -> npt.NDArray[np.bool_]:
+    """Which of ``range(size)`` occur in ``ids``: a table the size of the ids' range, filled a
+    million at a time (numpy indexes with 8-byte integers, so all at once would copy ``ids``
+    at twice its size; a sorted copy for np.unique costs more)."""
+    seen = np.zeros(size, dtype=bool)
+    step = 1 << 20
+    for start in range(0, ids.size, step):
+        seen[ids[start : start + step]] = True
+    return seen
 
 
 @dataclass

@@ -41,7 +41,7 @@ MIN_BYTES = 8 << 20
 Stated = dict[str, tuple[str, int, int]]
 
 
-_MISS = CellError("", "")  # not in a reader's cache yet
+_MISS = object()  # not in a reader's cache yet
 
 
 class _Problem(Exception):
@@ -159,11 +159,14 @@ class _FileReading:
             row, code, value = self._wide(cells, block.rows)
         unit = self._units(cells, row, code)
         b = self.builder
-        b.code.frombytes(code.astype(np.int32).tobytes())
-        b.unit.frombytes(unit.astype(np.int32).tobytes())
-        b.coder.frombytes(coder[row].astype(np.int32).tobytes())
-        b.value.frombytes(value.astype(np.float64).tobytes())
-        b.line.frombytes((row + block.first_line).astype(np.int32).tobytes())
+        for column, values in (
+            (b.code, code),
+            (b.unit, unit),
+            (b.coder, coder[row]),
+            (b.value, value),
+            (b.line, row + block.first_line),
+        ):
+            column.frombytes(values.astype(column.typecode).tobytes())
         self.rows += block.rows
         self.ratings += int(row.size)
 
@@ -234,6 +237,7 @@ class _FileReading:
             return float("nan")
         if isinstance(value, CellError):
             raise _Problem(value.kind)
+        assert isinstance(value, float)
         return value
 
     def _units(self, cells: _Cells, row: _Ints, code: _Ints) -> _Ints:

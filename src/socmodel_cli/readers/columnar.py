@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-BLOCK = 16 << 20  # bytes parsed at a time (longer than any line: rows are at most 1 MiB)
+BLOCK = 4 << 20  # bytes parsed at a time (longer than any line: rows are at most 1 MiB)
 
 
 class NotPlain(Exception):
