@@ -30,7 +30,7 @@ from socmodel_cli.diagnostics.coincidence import Disagreement, disagreement
 from socmodel_cli.diagnostics.findings import Finding, Inputs, code_findings, is_biased
 from socmodel_cli.diagnostics.pairwise import PairAgreement, pair_agreement
 from socmodel_cli.diagnostics.scale import CodeView, code_view
-from socmodel_cli.diagnostics.units import UnitDisagreement, unit_disagreements
+from socmodel_cli.diagnostics.units import UnitDisagreements, unit_disagreements
 from socmodel_cli.problems import Problem
 from socmodel_cli.ratings import CodeMatrix, Ratings
 from socmodel_cli.scheme.model import Scheme
@@ -73,7 +73,7 @@ class CodeDiagnosis:
     attributed_bias: tuple[CoderBias, ...]  # the coders the bias is put down to
     pairs: tuple[PairAgreement, ...]
     leave_one_out: tuple[LeaveOneOut, ...]
-    units: tuple[UnitDisagreement, ...]  # every unit with disagreement, largest first
+    units: UnitDisagreements  # every unit with disagreement, largest first (made when read)
     artefacts: Artefacts
     findings: tuple[Finding, ...]
 

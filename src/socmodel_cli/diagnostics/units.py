@@ -18,7 +18,10 @@ values' frame (shift-invariant shares at any magnitude).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import overload
 
 import numpy as np
 
@@ -27,6 +30,7 @@ from socmodel_cli.ratings import UnitKey, unit_label
 from socmodel_cli.stats._precision import frame
 from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
 from socmodel_cli.stats.ratio_sums import ratio_delta
+from socmodel_cli.values import display
 
 
 @dataclass(frozen=True)
@@ -100,51 +104,94 @@ def _rows_of(r: RatingList, units: IntArray) -> IntArray:
     return out
 
 
-def unit_disagreements(view: CodeView) -> tuple[UnitDisagreement, ...]:
+class UnitDisagreements(Sequence[UnitDisagreement]):
+    """Every unit with some disagreement, the largest contribution first, as columns.
+
+    A study's list can hold a hundred thousand units while the text and JSON show the top
+    few and only ``--units-csv`` goes through them all, so each entry is made when it is
+    read: the list costs a few numbers per unit and the values of its ratings, not an
+    object with a tuple of strings per unit (and keeps no reference to the code's arrays).
+    """
+
+    def __init__(
+        self,
+        view: CodeView,
+        order: IntArray,
+        columns: dict[str, FloatArray | IntArray],
+    ) -> None:
+        self._units = view.matrix.units
+        self._n_coders = len(view.coders)
+        self._text = partial(display, view.code)  # not view.text: that would keep the view
+        self._order = order
+        self._c = columns
+
+    def __len__(self) -> int:
+        return int(self._order.size)
+
+    @overload
+    def __getitem__(self, i: int) -> UnitDisagreement: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[UnitDisagreement]: ...
+    def __getitem__(self, i: int | slice) -> UnitDisagreement | list[UnitDisagreement]:
+        if isinstance(i, slice):
+            return [self._entry(k) for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._entry(i % len(self))
+
+    def _entry(self, k: int) -> UnitDisagreement:
+        c = self._c
+        u = int(self._order[k])
+        lo, hi = int(c["start"][k]), int(c["start"][k + 1])
+        row: list[str | None] = [None] * self._n_coders
+        for coder, value in zip(
+            c["coder"][lo:hi].tolist(), c["value"][lo:hi].tolist(), strict=True
+        ):
+            row[coder] = self._text(value)
+        metric, spread = float(c["metric"][k]), float(c["spread"][k])
+        pairs = int(c["pairs"][k])
+        return UnitDisagreement(
+            unit=self._units[u],
+            label=unit_label(self._units[u]),
+            values=tuple(row),
+            contribution=metric if math.isfinite(metric) else None,
+            share=float(c["share"][k]),
+            disagreeing_pairs=pairs - int(c["agreeing"][k]),
+            pairs=pairs,
+            spread=spread if math.isfinite(spread) else None,
+        )
+
+
+def unit_disagreements(view: CodeView) -> UnitDisagreements:
     """Every unit with some disagreement, the largest contribution first."""
     contrib, exponent = _contributions(view)
     total = float(contrib.sum())
-    if total <= 0:
-        return ()
     r = view.ratings
-    start = r.first_of_unit()
-    numbers = view.numbers[r.unit, r.coder]
-    units = np.flatnonzero(contrib > 0)
+    units = np.flatnonzero(contrib > 0) if total > 0 else np.zeros(0, dtype=np.intp)
     order = units[np.lexsort((units, -contrib[units]))]
     # Agreeing coder pairs per unit: sum over equal values of n (n - 1) / 2.
     _, value_index = np.unique(r.value, return_inverse=True)
     n_vals = int(value_index.max()) + 1 if value_index.size else 1
     keys, same = count_keys(r.unit * n_vals + value_index, r.n_units * n_vals)
     agreeing = np.bincount(keys // n_vals, weights=same * (same - 1) / 2, minlength=r.n_units)
-    n_coders = len(view.coders)
+    numbers = view.numbers[r.unit, r.coder]
     with np.errstate(over="ignore", invalid="ignore"):
-        metrics = np.ldexp(contrib, exponent)
+        metrics = np.ldexp(contrib[order], exponent)
         low = np.full(r.n_units, np.inf)
         high = np.full(r.n_units, -np.inf)
         np.minimum.at(low, r.unit, numbers)
         np.maximum.at(high, r.unit, numbers)
-    coder, text = r.coder.tolist(), [view.text(v) for v in r.value[_rows_of(r, order)].tolist()]
-    out = []
-    at = 0
-    for u in order.tolist():
-        lo, m = int(start[u]), int(r.m[u])
-        row: list[str | None] = [None] * n_coders
-        for offset in range(m):
-            row[coder[lo + offset]] = text[at + offset]
-        at += m
-        pairs = m * (m - 1) // 2
-        spread = float(high[u]) - float(low[u]) if view.ordered else None
-        metric = float(metrics[u])
-        out.append(
-            UnitDisagreement(
-                unit=view.matrix.units[u],
-                label=unit_label(view.matrix.units[u]),
-                values=tuple(row),
-                contribution=metric if math.isfinite(metric) else None,
-                share=float(contrib[u]) / total,
-                disagreeing_pairs=pairs - round(float(agreeing[u])),
-                pairs=pairs,
-                spread=spread if spread is None or math.isfinite(spread) else None,
-            )
-        )
-    return tuple(out)
+        spread = high[order] - low[order] if view.ordered else np.full(order.size, np.nan)
+    m = r.m[order]
+    rows = _rows_of(r, order)
+    columns: dict[str, FloatArray | IntArray] = {
+        "start": np.concatenate([[0], np.cumsum(m)]).astype(np.intp),
+        "coder": r.coder[rows],
+        "value": r.value[rows],
+        "metric": metrics,
+        "share": contrib[order] / total if total > 0 else contrib[order],
+        "agreeing": np.rint(agreeing[order]).astype(np.int64),
+        "pairs": (m * (m - 1) // 2).astype(np.int64),
+        "spread": spread,
+    }
+    return UnitDisagreements(view, order, columns)
