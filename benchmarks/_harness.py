@@ -110,6 +110,8 @@ class Measurement:
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
+        if not self.runs:  # killed before a run completed (a timed-out peer)
+            return d
         d.update(
             median=self.median,
             q1=self.quartiles[0],

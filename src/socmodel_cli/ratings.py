@@ -204,6 +204,6 @@ class Ratings:
         return CodeMatrix(
             code=self.scheme.code_map[code_id],
             values=values,
-            units=tuple(self.units[u] for u in units),
+            units=tuple(map(self.units.__getitem__, units.tolist())),
             coders=tuple(self.coders[c] for c in coders),
         )
