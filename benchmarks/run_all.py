@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run_all.py [--quick] [--peers]
 
-Runs bench_cli.py, bench_validate.py, bench_xlsx.py, bench_codes.py and, when present,
+Runs bench_cli.py, bench_validate.py, bench_xlsx.py, bench_codes.py, bench_diagnose.py and, when present,
 bench_stats.py, one after another, and with ``--peers`` bench_peers.py last (the paired
 runs against the pandas scripts: over an hour in full, a few minutes with --quick)
 (never in parallel: they would compete for the CPUs they measure). Each script prints its own
@@ -26,6 +26,7 @@ QUICK = {
     "bench_stats.py": ["--quick"],
     "bench_xlsx.py": ["--runs", "1"],
     "bench_codes.py": ["--runs", "1", "--ratings", "60000"],
+    "bench_diagnose.py": ["--runs", "1", "--units", "3334"],
     "bench_peers.py": ["--quick"],
 }
 
@@ -38,7 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    scripts = ["bench_cli.py", "bench_validate.py", "bench_xlsx.py", "bench_codes.py"]
+    scripts = [
+        "bench_cli.py",
+        "bench_validate.py",
+        "bench_xlsx.py",
+        "bench_codes.py",
+        "bench_diagnose.py",
+    ]
     if (BENCH / "bench_stats.py").exists():
         scripts.append("bench_stats.py")
     if args.peers:
