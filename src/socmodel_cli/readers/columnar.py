@@ -49,7 +49,7 @@ def available() -> bool:
     """Whether polars imports (it is a dependency; a broken install falls back, never fails)."""
     try:
         import polars  # noqa: F401
-    except ImportError:
+    except Exception:  # ImportError, or a broken native library (OSError and the like)
         return False
     return True
 
@@ -121,7 +121,10 @@ def _parse(
         raise NotPlain(f"polars could not read the block: {exc}") from None
     if frame.height != rows:
         raise NotPlain("polars read another number of rows")
-    return {i: _column(frame.get_column(f"c{i}")) for i in sorted(set(wanted))}
+    try:
+        return {i: _column(frame.get_column(f"c{i}")) for i in sorted(set(wanted))}
+    except Exception as exc:  # a polars surprise costs speed (the row reader), never a crash
+        raise NotPlain(f"polars could not encode a column: {exc}") from None
 
 
 def _column(series: Any) -> Column:
