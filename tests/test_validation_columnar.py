@@ -248,3 +248,18 @@ def test_the_threshold_and_its_override(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("SOCMODEL_BULK_MIN_BYTES", "not a number")
     assert not validation_columnar.wanted([small])
     assert validation.validation_columnar is validation_columnar
+
+
+def test_a_polars_failure_falls_back_to_the_row_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever polars raises while encoding costs speed, never the run."""
+    path = _write_clean(tmp_path, 200, True)
+
+    def broken(series: Any) -> columnar.Column:
+        raise RuntimeError("a polars surprise")
+
+    monkeypatch.setattr(columnar, "_column", broken)
+    rows, bulk, taken = _both(monkeypatch, SCHEME.format(normalize=""), [path], tmp_path)
+    assert taken == [False]
+    _same(rows, bulk)
