@@ -19,43 +19,20 @@ import numpy as np
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
+from tests.conftest import MINI_SCHEME
 
 from socmodel_cli import validation, validation_columnar
 from socmodel_cli.readers import columnar
 from socmodel_cli.scheme.load import load_scheme
 from socmodel_cli.validation import ValidationResult, validate_files
 
-SCHEME = """\
-id: mini
-version: 1.2.0
-title: Mini
-unit:
-  name: segment
-  keys: [session, segment]
-{normalize}
-codes:
-  - id: conc
-    label: Concordance
-    level: ordinal
-    values: [0, 1, 2, 3]
-  - id: count
-    label: Count
-    level: ratio
-    integer: true
-    range: {{min: 0, max: 10}}
-  - id: kind
-    label: Kind
-    level: nominal
-    values: [explain, link, plan]
-  - id: pace
-    label: Pace
-    level: interval
-  - id: goals
-    label: Goal agreement
-    level: ordinal
-    unit_keys: [session]
-    values: [1, 2, 3, 4, 5]
-"""
+# The suite's mini scheme, with a numeric code of no range and a ``{normalize}`` slot.
+SCHEME = (
+    MINI_SCHEME.replace("{", "{{")
+    .replace("}", "}}")
+    .replace("  keys: [session, segment]\n", "  keys: [session, segment]\n{normalize}\n")
+    + "  - id: pace\n    label: Pace\n    level: interval\n"
+)
 CODES = ("conc", "count", "kind", "pace", "goals")
 GOOD = {
     "conc": ["0", "1", "2", "3", " 2", "2.0"],

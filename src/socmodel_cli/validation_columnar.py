@@ -119,7 +119,6 @@ class _FileReading:
         builder: RatingsBuilder,
         coder_no: int,
     ) -> None:
-        self.scheme = scheme
         self.cols = cols
         self.plan = plan
         self.versions = [

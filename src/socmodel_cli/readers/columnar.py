@@ -54,16 +54,6 @@ def available() -> bool:
     return True
 
 
-def header_end(path: Path) -> int:
-    """The byte offset after the header line (the file is checked plain before this)."""
-    with path.open("rb") as fh:
-        start = fh.read(1 << 20)
-    end = start.find(b"\n")
-    if end < 0:
-        raise NotPlain("no line break after the header")
-    return end + 1
-
-
 def blocks(path: Path, delimiter: str, width: int, wanted: Sequence[int]) -> Iterator[Block]:
     """The rows after the header of ``path``, ``wanted`` columns only, one block at a time."""
     if width < 2 or len(delimiter) != 1:
@@ -71,7 +61,9 @@ def blocks(path: Path, delimiter: str, width: int, wanted: Sequence[int]) -> Ite
     sep = delimiter.encode()
     line = 2
     with path.open("rb") as fh:
-        head = fh.read(header_end(path))
+        head = fh.readline(1 << 20)  # the header: rows are at most 1 MiB (the prescan checked)
+        if not head.endswith(b"\n"):
+            raise NotPlain("no line break after the header")
         _check_plain(head, sep, 1, width)
         rest = b""
         while True:
