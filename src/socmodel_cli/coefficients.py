@@ -24,6 +24,7 @@ import numpy.typing as npt
 from socmodel_cli import stats
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
+from socmodel_cli.stats.code_tables import CodeTables
 from socmodel_cli.stats.estimate import finite_or_none
 
 # "any": computed whatever the number of coders (undefined, with its reason, below two).
@@ -99,6 +100,11 @@ class CodeData:
         return (x - origin) / unit, origin, unit
 
     @cached_property
+    def tables(self) -> CodeTables:
+        """The tables the kappa family shares (category counts, agreement per unit)."""
+        return CodeTables(self.x, self.code.level, self.k, self.categories)
+
+    @cached_property
     def icc(self) -> dict[str, stats.IccResult]:
         """All six ICC forms, fitted once per code (the design decides ANOVA or REML)."""
         return stats.icc_all(self.frame[0], confidence=self.confidence)
@@ -171,6 +177,23 @@ def _weighted(fn: Callable[..., Estimate]) -> Callable[[CodeData], Estimate]:
             d.x, d.code.level, d.k, categories=d.categories, weights=d.weights,
             confidence=d.confidence,
         )  # fmt: skip
+
+    return compute
+
+
+def _chance(method: stats.Method, *, weighted: bool) -> Callable[[CodeData], Estimate]:
+    """Fleiss' kappa, Brennan-Prediger or Gwet's AC from the code's shared tables,
+    unweighted or with the code's weights."""
+
+    def compute(d: CodeData) -> Estimate:
+        return d.tables.chance(method, d.weights if weighted else "identity", d.confidence)
+
+    return compute
+
+
+def _conger(*, weighted: bool) -> Callable[[CodeData], Estimate]:
+    def compute(d: CodeData) -> Estimate:
+        return d.tables.conger(d.weights if weighted else "identity", d.confidence)
 
     return compute
 
@@ -321,7 +344,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _cat(stats.fleiss_kappa),
+        _chance("fleiss", weighted=False),
     ),
     Coefficient(
         "light_kappa",
@@ -356,7 +379,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _cat(stats.brennan_prediger),
+        _chance("brennan_prediger", weighted=False),
     ),
     Coefficient(
         "ac1",
@@ -367,7 +390,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _cat(stats.gwet_ac1),
+        _chance("gwet", weighted=False),
     ),
     Coefficient(
         "ac2",
@@ -378,7 +401,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _weighted(stats.gwet_ac2),
+        _chance("gwet", weighted=True),
     ),
     Coefficient(
         "conger_kappa",
@@ -389,7 +412,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _cat(stats.conger_kappa),
+        _conger(weighted=False),
     ),
     Coefficient(
         "weighted_fleiss_kappa",
@@ -400,7 +423,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _weighted(stats.fleiss_kappa),
+        _chance("fleiss", weighted=True),
     ),
     Coefficient(
         "weighted_brennan_prediger",
@@ -411,7 +434,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _weighted(stats.brennan_prediger),
+        _chance("brennan_prediger", weighted=True),
     ),
     Coefficient(
         "weighted_scott_pi",
@@ -433,7 +456,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _weighted(stats.conger_kappa),
+        _conger(weighted=True),
     ),
     Coefficient(
         "agreement_within",

@@ -9,6 +9,7 @@ from socmodel_cli.stats.agreement import percent_agreement
 from socmodel_cli.stats.alpha import alpha
 from socmodel_cli.stats.bootstrap import BootstrapResult, bootstrap_alpha, kalpha_bootstrap
 from socmodel_cli.stats.chance import (
+    Method,
     brennan_prediger,
     category_counts,
     fleiss_kappa,
@@ -47,6 +48,7 @@ __all__ = [
     "IccResult",
     "Level",
     "LimitsOfAgreement",
+    "Method",
     "WeightSpec",
     "agreement_weights",
     "agreement_within",

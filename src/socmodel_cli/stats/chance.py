@@ -25,7 +25,7 @@ z = c / se with a two-sided p-value from the same t distribution (as irrCAC).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -114,6 +114,72 @@ def no_variation_reason(used: NDArray[np.bool_]) -> str:
     return "chance agreement is perfect"
 
 
+@dataclass(frozen=True, slots=True)
+class UnitAgreement:
+    """A count table's rated units and their observed agreement under weights ``w``.
+
+    What Fleiss' kappa, Brennan-Prediger and Gwet's AC share for one code and one weight
+    matrix (Conger's kappa too, for p_a): built once, each coefficient is then a few sums.
+    """
+
+    w: FloatArray  # (q, q)
+    share: FloatArray  # (n, q): r_ik / r_i over the n units rated at least once
+    pa_i: FloatArray  # (n,) p_a|i, 0 where r_i < 2
+    two: NDArray[np.bool_]  # (n,) r_i >= 2
+    excluded: dict[str, int]
+
+    @classmethod
+    def of(cls, counts: FloatArray, w: FloatArray) -> UnitAgreement:
+        """From a checked units x categories table (finite, non-negative) and ``q x q`` weights."""
+        r_all = counts.sum(axis=1)
+        excluded = nonzero(
+            {NOT_RATED: int((r_all == 0).sum()), SINGLE_RATING: int((r_all == 1).sum())}
+        )
+        rated = r_all >= 1
+        cnt = counts[rated]
+        pa_i, two = unit_agreement(cnt, w)
+        return cls(w=w, share=cnt / r_all[rated][:, None], pa_i=pa_i, two=two, excluded=excluded)
+
+    @property
+    def pairable(self) -> int:
+        return int(self.two.sum())
+
+    def coefficient(self, method: Method, *, confidence: float = 0.95) -> Estimate:
+        """The coefficient ``method`` with Gwet's linearised SE (module doc)."""
+        n2, excluded, w = self.pairable, self.excluded, self.w
+        if n2 == 0:
+            return undefined(
+                "nothing pairable: no unit was rated by at least two coders",
+                units_excluded=excluded,
+            )
+        q = w.shape[0]
+        if method == "gwet" and q < 2:
+            return undefined(
+                "only one declared category: Gwet's AC needs at least two",
+                units_used=n2,
+                units_excluded=excluded,
+            )
+        # Category shares average over every unit rated at least once (Gwet 2014; irrCAC):
+        # a lone rating says nothing about agreement but does say how often a category is used.
+        share = self.share
+        pi = share.mean(axis=0)
+        tw = float(w.sum())
+        if method == "fleiss":
+            pe = float(pi @ w @ pi)
+            pe_i = share @ ((w @ pi + w.T @ pi) / 2.0)
+        elif method == "brennan_prediger":
+            pe = tw / (q * q)
+            pe_i = np.full(share.shape[0], pe)
+        else:
+            pe = tw / (q * (q - 1)) * float((pi * (1.0 - pi)).sum())
+            pe_i = tw / (q * (q - 1)) * (share @ (1.0 - pi))
+        if 1.0 - pe <= _DEGENERATE:
+            return undefined(no_variation_reason(pi > 0), units_used=n2, units_excluded=excluded)
+        return linearised_estimate(
+            self.pa_i, self.two, pe, pe_i, confidence=confidence, units_excluded=excluded
+        )
+
+
 def chance_corrected(
     counts: ArrayLike,
     method: Method,
@@ -132,41 +198,7 @@ def chance_corrected(
     w = np.eye(q) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (q, q):
         raise ValueError(f"weights must be {q} x {q} for {q} categories; got shape {w.shape}")
-    r_all = c_all.sum(axis=1)
-    excluded = nonzero({NOT_RATED: int((r_all == 0).sum()), SINGLE_RATING: int((r_all == 1).sum())})
-    cnt = c_all[r_all >= 1]
-    r = r_all[r_all >= 1]
-    n = cnt.shape[0]
-    pa_i, two = unit_agreement(cnt, w)
-    n2 = int(two.sum())
-    if n2 == 0:
-        return undefined(
-            "nothing pairable: no unit was rated by at least two coders",
-            units_excluded=excluded,
-        )
-    if method == "gwet" and q < 2:
-        return undefined(
-            "only one declared category: Gwet's AC needs at least two",
-            units_used=n2,
-            units_excluded=excluded,
-        )
-    # Category shares average over every unit rated at least once (Gwet 2014; irrCAC):
-    # a lone rating says nothing about agreement but does say how often a category is used.
-    share = cnt / r[:, None]
-    pi = share.mean(axis=0)
-    tw = float(w.sum())
-    if method == "fleiss":
-        pe = float(pi @ w @ pi)
-        pe_i = share @ ((w @ pi + w.T @ pi) / 2.0)
-    elif method == "brennan_prediger":
-        pe = tw / (q * q)
-        pe_i = np.full(n, pe)
-    else:
-        pe = tw / (q * (q - 1)) * float((pi * (1.0 - pi)).sum())
-        pe_i = tw / (q * (q - 1)) * (share @ (1.0 - pi))
-    if 1.0 - pe <= _DEGENERATE:
-        return undefined(no_variation_reason(pi > 0), units_used=n2, units_excluded=excluded)
-    return linearised_estimate(pa_i, two, pe, pe_i, confidence=confidence, units_excluded=excluded)
+    return UnitAgreement.of(c_all, w).coefficient(method, confidence=confidence)
 
 
 def weighted_view(
@@ -180,6 +212,13 @@ def weighted_view(
     view = categorical_view(ratings, level, n_categories, categories)
     if isinstance(view, str):
         return undefined(view)
+    return view_weights(view, level, weights)
+
+
+def view_weights(
+    view: CategoricalView, level: str, weights: WeightSpec
+) -> tuple[CategoricalView, FloatArray] | Estimate:
+    """:func:`weighted_view` for a view already built."""
     if view.codes.shape[1] < 2:
         return undefined("a single coder: agreement needs at least two coders")
     w = code_weights(weights, view, level)

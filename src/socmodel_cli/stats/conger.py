@@ -30,10 +30,10 @@ import numpy as np
 
 from socmodel_cli.stats._checks import FloatArray, IntArray
 from socmodel_cli.stats.chance import (
+    UnitAgreement,
     category_counts,
     linearised_estimate,
     no_variation_reason,
-    unit_agreement,
     weighted_view,
 )
 from socmodel_cli.stats.estimate import (
@@ -48,8 +48,18 @@ from socmodel_cli.stats.weights import WeightSpec
 _DEGENERATE = 1e-12
 
 
-def conger_from_codes(codes: IntArray, w: FloatArray, *, confidence: float = 0.95) -> Estimate:
-    """Conger's kappa from category indices ``(n_units, n_coders)`` (-1 = not coded)."""
+def conger_from_codes(
+    codes: IntArray,
+    w: FloatArray,
+    *,
+    confidence: float = 0.95,
+    agreement: UnitAgreement | None = None,
+) -> Estimate:
+    """Conger's kappa from category indices ``(n_units, n_coders)`` (-1 = not coded).
+
+    ``agreement``: the same codes' :class:`UnitAgreement` under ``w``, when the caller has
+    it already (Conger shares p_a with Fleiss' kappa).
+    """
     q = w.shape[0]
     rated_any = (codes >= 0).any(axis=1)
     r_all = (codes >= 0).sum(axis=1)
@@ -64,9 +74,10 @@ def conger_from_codes(codes: IntArray, w: FloatArray, *, confidence: float = 0.9
             "fewer than two coders rated any unit: Conger's kappa needs two",
             units_excluded=excluded,
         )
-    counts = category_counts(codes, q)
-    pa_i, two = unit_agreement(counts, w)
-    n2 = int(two.sum())
+    if agreement is None:
+        agreement = UnitAgreement.of(category_counts(codes, q), w)
+    pa_i, two = agreement.pa_i, agreement.two
+    n2 = agreement.pairable
     if n2 == 0:
         return undefined(
             "nothing pairable: no unit was rated by at least two coders",
@@ -82,7 +93,7 @@ def conger_from_codes(codes: IntArray, w: FloatArray, *, confidence: float = 0.9
     pe = pair_pe / (r * (r - 1.0))
     if 1.0 - pe <= _DEGENERATE:
         return undefined(
-            no_variation_reason(counts.sum(axis=0) > 0),
+            no_variation_reason(agreement.share.sum(axis=0) > 0),
             units_used=n2,
             units_excluded=excluded,
         )

@@ -1,0 +1,114 @@
+"""One code's shared tables: what the coefficients of one code would otherwise each rebuild.
+
+The registry reports a dozen coefficients per code, and most of them start from the same
+few tables: the category index of every cell (the categorical view), the units x
+categories count table, each unit's observed agreement under a weight matrix, the ratings
+listed unit by unit. A :class:`CodeTables` builds each of them on first use and hands the
+same object to every coefficient, so a code pays for each table once. With many small
+codes (500 codes of 200 units) rebuilding these tables, not the arithmetic on them, was
+most of the time.
+
+The coefficients computed from these tables are the functions of :mod:`.chance`,
+:mod:`.conger`, :mod:`.kappa`, :mod:`.agreement` and :mod:`.alpha` on the same inputs; the
+registry's tests compare the two paths.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from socmodel_cli.stats._checks import CategoricalView, FloatArray, as_ratings, categorical_view
+from socmodel_cli.stats._sparse import CategoricalList, RatingList, categorical_list, rating_list
+from socmodel_cli.stats.chance import Method, UnitAgreement, category_counts, view_weights
+from socmodel_cli.stats.conger import conger_from_codes
+from socmodel_cli.stats.estimate import Estimate, undefined
+from socmodel_cli.stats.weights import WeightSpec
+
+Weighted = tuple[CategoricalView, FloatArray]
+
+
+class CodeTables:
+    """The tables of one code's ``(n_units, n_coders)`` ratings, each built on first use.
+
+    Results that depend on a weight family are kept per family name; a custom weight
+    matrix is resolved on every call (it is not hashable, and rare).
+    """
+
+    def __init__(
+        self,
+        ratings: FloatArray,
+        level: str,
+        n_categories: int | None = None,
+        categories: FloatArray | None = None,
+    ) -> None:
+        self.x = as_ratings(ratings)
+        self.level = level
+        self.n_categories = n_categories
+        self.categories = categories
+        self._weighted: dict[str, Weighted | Estimate] = {}
+        self._agreement: dict[str, UnitAgreement | Estimate] = {}
+
+    @cached_property
+    def view(self) -> CategoricalView | str:
+        """Category indices of every cell, or the reason the code has no categories."""
+        return categorical_view(self.x, self.level, self.n_categories, self.categories)
+
+    @cached_property
+    def ratings(self) -> RatingList:
+        """The rated cells unit by unit (values as they are)."""
+        return rating_list(self.x)
+
+    @cached_property
+    def categorical(self) -> CategoricalList | str:
+        """The rated cells unit by unit as category indices, or why there are none."""
+        return categorical_list(self.x, self.level, self.n_categories, self.categories)
+
+    @cached_property
+    def counts(self) -> FloatArray:
+        """``(n_units, k)`` category counts; only for a code with categories."""
+        view = self.view
+        assert not isinstance(view, str), "counts of a code without categories"
+        return category_counts(view.codes, view.k)
+
+    def weighted(self, weights: WeightSpec) -> Weighted | Estimate:
+        """The categorical view with its weight matrix, or the undefined estimate saying why not."""
+        if not isinstance(weights, str):
+            return self._resolve(weights)
+        found = self._weighted.get(weights)
+        if found is None:
+            found = self._weighted[weights] = self._resolve(weights)
+        return found
+
+    def _resolve(self, weights: WeightSpec) -> Weighted | Estimate:
+        view = self.view
+        if isinstance(view, str):
+            return undefined(view)
+        return view_weights(view, self.level, weights)
+
+    def agreement(self, weights: WeightSpec) -> UnitAgreement | Estimate:
+        """Each unit's observed agreement under ``weights`` (see :class:`UnitAgreement`)."""
+        key = weights if isinstance(weights, str) else None
+        found = self._agreement.get(key) if key is not None else None
+        if found is None:
+            got = self.weighted(weights)
+            found = got if isinstance(got, Estimate) else UnitAgreement.of(self.counts, got[1])
+            if key is not None:
+                self._agreement[key] = found
+        return found
+
+    def chance(self, method: Method, weights: WeightSpec, confidence: float) -> Estimate:
+        """Fleiss' kappa, Brennan-Prediger or Gwet's AC under ``weights``."""
+        got = self.agreement(weights)
+        if isinstance(got, Estimate):
+            return got
+        return got.coefficient(method, confidence=confidence)
+
+    def conger(self, weights: WeightSpec, confidence: float) -> Estimate:
+        """Conger's kappa under ``weights``, sharing p_a with :meth:`chance`."""
+        got = self.weighted(weights)
+        if isinstance(got, Estimate):
+            return got
+        view, w = got
+        shared = self.agreement(weights)
+        assert isinstance(shared, UnitAgreement)
+        return conger_from_codes(view.codes, w, confidence=confidence, agreement=shared)
