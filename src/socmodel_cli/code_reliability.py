@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 
 from socmodel_cli import stats
-from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, in_units
+from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, compute_many, in_units
 from socmodel_cli.errors import InputError
 from socmodel_cli.problems import Problem
 from socmodel_cli.ratings import CodeMatrix, Ratings
@@ -104,12 +104,20 @@ def code_reliability(
     options: Options,
     needed: MinUnits | None = None,
     decided_by: str = "alpha",
+    computed: tuple[CodeData, Mapping[str, Estimate | None]] | None = None,
 ) -> CodeReliability:
-    """Every registered coefficient for one code's units x coders matrix, and its verdict."""
+    """Every registered coefficient for one code's units x coders matrix, and its verdict.
+
+    ``computed``: the code's data and coefficients when the caller computed them already,
+    with other codes (:func:`compute_reliability`).
+    """
     code = matrix.code
     x = matrix.values
-    data = CodeData(code=code, x=x, confidence=options.ci)
-    estimates = {key: _named(code, e) for key, e in compute_all(data).items()}
+    if computed is None:
+        data = CodeData(code=code, x=x, confidence=options.ci)
+        computed = data, compute_all(data)
+    data = computed[0]
+    estimates = {key: _named(code, e) for key, e in computed[1].items()}
     a = estimates["alpha"]
     assert a is not None
     boot: BootstrapResult | None = None
@@ -215,18 +223,43 @@ def verdict(
     return "fail", compared
 
 
+# A code of at most this many units x coders cells is computed together with others like it
+# (the registry's ``batch``: with hundreds of small codes the per-code overhead dominated),
+# and a batch holds at most BATCH_CELLS cells, so memory stays a few MB whatever the codes.
+SMALL_CODE_CELLS = 1 << 16
+BATCH_CELLS = 1 << 20
+
+
 def compute_reliability(ratings: Ratings, options: Options | None = None) -> ReliabilityResult:
     """Reliability of every selected code of ``ratings.scheme``."""
     options = options or Options()
     scheme = ratings.scheme
-    results = []
+    results: list[CodeReliability] = []
+    waiting: list[tuple[CodeMatrix, float, MinUnits, str]] = []
+    cells = 0  # in the waiting matrices
+
+    def flush() -> None:
+        datas = [CodeData(code=m.code, x=m.values, confidence=options.ci) for m, *_ in waiting]
+        for (matrix, threshold, needed, decider), data, estimates in zip(
+            waiting, datas, compute_many(datas), strict=True
+        ):
+            results.append(
+                code_reliability(
+                    matrix, threshold, options, needed, decider, computed=(data, estimates)
+                )
+            )
+        waiting.clear()
+
     for code in selected_codes(scheme, options.codes):
         threshold = options.min_alpha if options.min_alpha is not None else scheme.threshold(code)
         needed = required_units(scheme, code, threshold, options.min_units)
-        decider = scheme.decider(code)
-        results.append(
-            code_reliability(ratings.matrix(code.id), threshold, options, needed, decider)
-        )
+        matrix = ratings.matrix(code.id)
+        waiting.append((matrix, threshold, needed, scheme.decider(code)))
+        cells += matrix.values.size
+        if matrix.values.size > SMALL_CODE_CELLS or cells >= BATCH_CELLS:
+            flush()
+            cells = 0
+    flush()
     return ReliabilityResult(scheme=scheme, options=options, codes=tuple(results))
 
 

@@ -13,10 +13,10 @@ interval at a level of its own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +24,7 @@ import numpy.typing as npt
 from socmodel_cli import stats
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
-from socmodel_cli.stats.code_tables import CodeTables
+from socmodel_cli.stats.code_tables import CodeTables, chance_of_codes
 from socmodel_cli.stats.estimate import finite_or_none
 
 # "any": computed whatever the number of coders (undefined, with its reason, below two).
@@ -124,6 +124,8 @@ class Coefficient:
     # Also by the code's own settings (e.g. ICC on an ordinal rating scale on request).
     for_code: Callable[[Code], bool | None] = lambda _code: None
     interval: bool = True  # reports a confidence interval (at CodeData.confidence)
+    # The same as ``compute`` for many codes at once (a run with hundreds of small codes).
+    batch: Callable[[Sequence[CodeData]], list[Estimate]] | None = None
 
     def applies(self, data: CodeData) -> bool:
         if not level_applies(self, data.code):
@@ -181,19 +183,27 @@ def _weighted(fn: Callable[..., Estimate]) -> Callable[[CodeData], Estimate]:
     return compute
 
 
-def _chance(method: stats.Method, *, weighted: bool) -> Callable[[CodeData], Estimate]:
-    """Fleiss' kappa, Brennan-Prediger or Gwet's AC from the code's shared tables,
-    unweighted or with the code's weights."""
+def _chance_weights(d: CodeData, weighted: bool) -> stats.WeightSpec:
+    return d.weights if weighted else "identity"
+
+
+def _chance(method: stats.Method, *, weighted: bool) -> dict[str, Any]:
+    """Fleiss' kappa, Brennan-Prediger or Gwet's AC from the codes' shared tables,
+    unweighted or with each code's weights: ``compute`` and ``batch`` of the entry."""
 
     def compute(d: CodeData) -> Estimate:
-        return d.tables.chance(method, d.weights if weighted else "identity", d.confidence)
+        return d.tables.chance(method, _chance_weights(d, weighted), d.confidence)
 
-    return compute
+    def batch(ds: Sequence[CodeData]) -> list[Estimate]:
+        weights = [_chance_weights(d, weighted) for d in ds]
+        return chance_of_codes([d.tables for d in ds], method, weights, [d.confidence for d in ds])
+
+    return {"compute": compute, "batch": batch}
 
 
 def _conger(*, weighted: bool) -> Callable[[CodeData], Estimate]:
     def compute(d: CodeData) -> Estimate:
-        return d.tables.conger(d.weights if weighted else "identity", d.confidence)
+        return d.tables.conger(_chance_weights(d, weighted), d.confidence)
 
     return compute
 
@@ -344,7 +354,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _chance("fleiss", weighted=False),
+        **_chance("fleiss", weighted=False),
     ),
     Coefficient(
         "light_kappa",
@@ -379,7 +389,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _chance("brennan_prediger", weighted=False),
+        **_chance("brennan_prediger", weighted=False),
     ),
     Coefficient(
         "ac1",
@@ -390,7 +400,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _chance("gwet", weighted=False),
+        **_chance("gwet", weighted=False),
     ),
     Coefficient(
         "ac2",
@@ -401,7 +411,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _chance("gwet", weighted=True),
+        **_chance("gwet", weighted=True),
     ),
     Coefficient(
         "conger_kappa",
@@ -423,7 +433,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _chance("fleiss", weighted=True),
+        **_chance("fleiss", weighted=True),
     ),
     Coefficient(
         "weighted_brennan_prediger",
@@ -434,7 +444,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _chance("brennan_prediger", weighted=True),
+        **_chance("brennan_prediger", weighted=True),
     ),
     Coefficient(
         "weighted_scott_pi",
@@ -508,7 +518,23 @@ BY_KEY: dict[str, Coefficient] = {c.key: c for c in COEFFICIENTS}
 
 def compute_all(data: CodeData) -> dict[str, Estimate | None]:
     """Every registered coefficient for one code, by key; ``None`` where it does not apply."""
-    return {c.key: c.compute(data) if c.applies(data) else None for c in COEFFICIENTS}
+    return compute_many([data])[0]
+
+
+def compute_many(datas: Sequence[CodeData]) -> list[dict[str, Estimate | None]]:
+    """:func:`compute_all` of many codes: coefficients with a ``batch`` take them all at once."""
+    out: list[dict[str, Estimate | None]] = [{} for _ in datas]
+    for c in COEFFICIENTS:
+        chosen = [i for i, d in enumerate(datas) if c.applies(d)]
+        if c.batch is not None and len(chosen) > 1:
+            values = c.batch([datas[i] for i in chosen])
+        else:
+            values = [c.compute(datas[i]) for i in chosen]
+        for one in out:
+            one[c.key] = None
+        for i, e in zip(chosen, values, strict=True):
+            out[i][c.key] = e
+    return out
 
 
 def applicable(data: CodeData) -> Iterator[Coefficient]:

@@ -25,6 +25,7 @@ z = c / se with a two-sided p-value from the same t distribution (as irrCAC).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -85,25 +86,60 @@ def linearised_estimate(
     ``pa_i`` and ``pe_i`` hold one entry per unit rated at least once; the caller has
     checked that some unit has two ratings and that 1 - p_e is not degenerate.
     """
-    n = pa_i.size
-    n2 = int(two.sum())
-    coef = (float(pa_i[two].mean()) - pe) / (1.0 - pe)
-    # Per-unit contributions whose mean over all n units is the coefficient (hence n / n2).
-    c_i = (n / n2) * (pa_i - pe * two) / (1.0 - pe)
-    c_star = c_i - 2.0 * (1.0 - coef) * (pe_i - pe) / (1.0 - pe)
-    if n < 2:
-        return Estimate(value=coef, units_used=n2, units_excluded=units_excluded)
-    se = math.sqrt(float(((c_star - coef) ** 2).sum()) / (n * (n - 1.0)))
-    z, p = z_test(coef, se, n - 1.0)
-    return Estimate(
-        value=coef,
-        se=se,
-        ci=t_interval(coef, se, n - 1.0, confidence),
-        units_used=n2,
-        units_excluded=units_excluded,
-        z=z,
-        p=p,
+    starts = np.array([0, pa_i.size])
+    (est,) = linearised_estimates(
+        pa_i, two, np.array([pe]), pe_i, starts, confidence=confidence, excluded=(units_excluded,)
     )
+    return est
+
+
+def linearised_estimates(
+    pa_i: FloatArray,
+    two: NDArray[np.bool_],
+    pe: FloatArray,
+    pe_i: FloatArray,
+    starts: IntArray,
+    *,
+    confidence: float,
+    excluded: Sequence[dict[str, int]],
+) -> list[Estimate]:
+    """:func:`linearised_estimate` for many codes at once, their units stacked.
+
+    Code ``g`` owns rows ``starts[g]:starts[g + 1]`` of ``pa_i``, ``two`` and ``pe_i``, and
+    ``pe[g]``. Entries for codes that fail the caller's checks (nothing pairable, degenerate
+    1 - p_e) are meaningless; the caller replaces them.
+    """
+    groups = pe.size
+    n = np.diff(starts)
+    gid = np.repeat(np.arange(groups), n)
+    n2 = np.bincount(gid, weights=two, minlength=groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        free = 1.0 - pe
+        coef = (np.bincount(gid, weights=pa_i, minlength=groups) / n2 - pe) / free
+        # Per-unit contributions whose mean over a code's n units is its coefficient.
+        c_i = (n / n2)[gid] * (pa_i - pe[gid] * two) / free[gid]
+        c_star = c_i - 2.0 * (1.0 - coef)[gid] * (pe_i - pe[gid]) / free[gid]
+        squares = np.bincount(gid, weights=(c_star - coef[gid]) ** 2, minlength=groups)
+    out = []
+    for g in range(groups):
+        value, used, units = float(coef[g]), int(n2[g]), int(n[g])
+        if units < 2:
+            out.append(Estimate(value=value, units_used=used, units_excluded=excluded[g]))
+            continue
+        se = math.sqrt(float(squares[g]) / (units * (units - 1.0)))
+        z, p = z_test(value, se, units - 1.0)
+        out.append(
+            Estimate(
+                value=value,
+                se=se,
+                ci=t_interval(value, se, units - 1.0, confidence),
+                units_used=used,
+                units_excluded=excluded[g],
+                z=z,
+                p=p,
+            )
+        )
+    return out
 
 
 def no_variation_reason(used: NDArray[np.bool_]) -> str:
@@ -114,70 +150,131 @@ def no_variation_reason(used: NDArray[np.bool_]) -> str:
     return "chance agreement is perfect"
 
 
+METHODS: tuple[Method, ...] = ("fleiss", "brennan_prediger", "gwet")
+
+
 @dataclass(frozen=True, slots=True)
 class UnitAgreement:
-    """A count table's rated units and their observed agreement under weights ``w``.
+    """Count tables' rated units and their observed agreement under weights ``w``.
 
-    What Fleiss' kappa, Brennan-Prediger and Gwet's AC share for one code and one weight
-    matrix (Conger's kappa too, for p_a): built once, each coefficient is then a few sums.
+    What Fleiss' kappa, Brennan-Prediger and Gwet's AC share for one weight matrix (Conger's
+    kappa too, for p_a): built once, each coefficient is then a few sums. It may hold
+    several codes' tables stacked (code ``g`` owns rows ``starts[g]:starts[g + 1]``), so that
+    many small codes cost a few array operations in all rather than a few each.
     """
 
     w: FloatArray  # (q, q)
     share: FloatArray  # (n, q): r_ik / r_i over the n units rated at least once
     pa_i: FloatArray  # (n,) p_a|i, 0 where r_i < 2
     two: NDArray[np.bool_]  # (n,) r_i >= 2
-    excluded: dict[str, int]
+    starts: IntArray  # (codes + 1,)
+    excluded: tuple[dict[str, int], ...]  # per code
 
     @classmethod
     def of(cls, counts: FloatArray, w: FloatArray) -> UnitAgreement:
-        """From a checked units x categories table (finite, non-negative) and ``q x q`` weights."""
+        """From one checked units x categories table (finite, non-negative) and weights."""
+        return cls.of_many([counts], w)
+
+    @classmethod
+    def of_many(cls, tables: Sequence[FloatArray], w: FloatArray) -> UnitAgreement:
+        """From several codes' tables over the same categories and weights."""
+        groups = len(tables)
+        counts = tables[0] if groups == 1 else np.concatenate(tables)
+        gid = np.repeat(np.arange(groups), [t.shape[0] for t in tables])
         r_all = counts.sum(axis=1)
-        excluded = nonzero(
-            {NOT_RATED: int((r_all == 0).sum()), SINGLE_RATING: int((r_all == 1).sum())}
-        )
         rated = r_all >= 1
+        not_rated = np.bincount(gid, weights=~rated, minlength=groups)
+        single = np.bincount(gid, weights=r_all == 1, minlength=groups)
+        excluded = tuple(
+            nonzero({NOT_RATED: int(a), SINGLE_RATING: int(b)})
+            for a, b in zip(not_rated.tolist(), single.tolist(), strict=True)
+        )
+        starts = np.concatenate([[0], np.cumsum(np.bincount(gid[rated], minlength=groups))])
         cnt = counts[rated]
         pa_i, two = unit_agreement(cnt, w)
-        return cls(w=w, share=cnt / r_all[rated][:, None], pa_i=pa_i, two=two, excluded=excluded)
+        return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, excluded)
+
+    def part(self, g: int) -> UnitAgreement:
+        """Code ``g`` alone (views, no copies)."""
+        lo, hi = int(self.starts[g]), int(self.starts[g + 1])
+        rows = slice(lo, hi)
+        return UnitAgreement(
+            self.w,
+            self.share[rows],
+            self.pa_i[rows],
+            self.two[rows],
+            np.array([0, hi - lo]),
+            (self.excluded[g],),
+        )
 
     @property
     def pairable(self) -> int:
+        """Units rated at least twice (over every code held)."""
         return int(self.two.sum())
 
     def coefficient(self, method: Method, *, confidence: float = 0.95) -> Estimate:
-        """The coefficient ``method`` with Gwet's linearised SE (module doc)."""
-        n2, excluded, w = self.pairable, self.excluded, self.w
-        if n2 == 0:
-            return undefined(
-                "nothing pairable: no unit was rated by at least two coders",
-                units_excluded=excluded,
-            )
-        q = w.shape[0]
-        if method == "gwet" and q < 2:
-            return undefined(
-                "only one declared category: Gwet's AC needs at least two",
-                units_used=n2,
-                units_excluded=excluded,
-            )
+        """The coefficient ``method`` of a single code, with Gwet's linearised SE."""
+        (est,) = self.coefficients(method, confidence=confidence)
+        return est
+
+    def coefficients(self, method: Method, *, confidence: float = 0.95) -> list[Estimate]:
+        """The coefficient ``method`` of every code held, with Gwet's linearised SE."""
+        w, share, starts = self.w, self.share, self.starts
+        groups, q = starts.size - 1, w.shape[0]
+        n = np.diff(starts)
+        gid = np.repeat(np.arange(groups), n)
+        n2 = np.bincount(gid, weights=self.two, minlength=groups)
         # Category shares average over every unit rated at least once (Gwet 2014; irrCAC):
         # a lone rating says nothing about agreement but does say how often a category is used.
-        share = self.share
-        pi = share.mean(axis=0)
+        sums = np.zeros((groups, q))
+        some = n > 0
+        if some.any():
+            sums[some] = np.add.reduceat(share, starts[:-1][some], axis=0)
+        pi = sums / np.maximum(n, 1)[:, None]
         tw = float(w.sum())
         if method == "fleiss":
-            pe = float(pi @ w @ pi)
-            pe_i = share @ ((w @ pi + w.T @ pi) / 2.0)
+            pe = np.einsum("gk,kl,gl->g", pi, w, pi)
+            pe_i = np.einsum("ik,ik->i", share, ((pi @ w.T + pi @ w) / 2.0)[gid])
         elif method == "brennan_prediger":
-            pe = tw / (q * q)
-            pe_i = np.full(share.shape[0], pe)
+            pe = np.full(groups, tw / (q * q))
+            pe_i = pe[gid]
         else:
-            pe = tw / (q * (q - 1)) * float((pi * (1.0 - pi)).sum())
-            pe_i = tw / (q * (q - 1)) * (share @ (1.0 - pi))
-        if 1.0 - pe <= _DEGENERATE:
-            return undefined(no_variation_reason(pi > 0), units_used=n2, units_excluded=excluded)
-        return linearised_estimate(
-            self.pa_i, self.two, pe, pe_i, confidence=confidence, units_excluded=excluded
+            scale = tw / (q * (q - 1)) if q > 1 else 0.0
+            pe = scale * (pi * (1.0 - pi)).sum(axis=1)
+            pe_i = scale * np.einsum("ik,ik->i", share, (1.0 - pi)[gid])
+        estimates = linearised_estimates(
+            self.pa_i, self.two, pe, pe_i, starts, confidence=confidence, excluded=self.excluded
         )
+        return [
+            _refusal(method, q, int(n2[g]), float(pe[g]), pi[g], self.excluded[g]) or est
+            for g, est in enumerate(estimates)
+        ]
+
+
+def _refusal(
+    method: Method,
+    q: int,
+    used: int,
+    pe: float,
+    pi: FloatArray,
+    excluded: dict[str, int],
+) -> Estimate | None:
+    """Why a code's coefficient is undefined (nothing pairable, one category, perfect chance
+    agreement), or None when it is defined."""
+    if used == 0:
+        return undefined(
+            "nothing pairable: no unit was rated by at least two coders",
+            units_excluded=excluded,
+        )
+    if method == "gwet" and q < 2:
+        return undefined(
+            "only one declared category: Gwet's AC needs at least two",
+            units_used=used,
+            units_excluded=excluded,
+        )
+    if 1.0 - pe <= _DEGENERATE:
+        return undefined(no_variation_reason(pi > 0), units_used=used, units_excluded=excluded)
+    return None
 
 
 def chance_corrected(

@@ -15,11 +15,20 @@ registry's tests compare the two paths.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
+
+import numpy as np
 
 from socmodel_cli.stats._checks import CategoricalView, FloatArray, as_ratings, categorical_view
 from socmodel_cli.stats._sparse import CategoricalList, RatingList, categorical_list, rating_list
-from socmodel_cli.stats.chance import Method, UnitAgreement, category_counts, view_weights
+from socmodel_cli.stats.chance import (
+    METHODS,
+    Method,
+    UnitAgreement,
+    category_counts,
+    view_weights,
+)
 from socmodel_cli.stats.conger import conger_from_codes
 from socmodel_cli.stats.estimate import Estimate, undefined
 from socmodel_cli.stats.weights import WeightSpec
@@ -47,6 +56,8 @@ class CodeTables:
         self.categories = categories
         self._weighted: dict[str, Weighted | Estimate] = {}
         self._agreement: dict[str, UnitAgreement | Estimate] = {}
+        # (weights, confidence) -> every chance-corrected method: they are computed together.
+        self._chance: dict[tuple[str, float], dict[Method, Estimate]] = {}
 
     @cached_property
     def view(self) -> CategoricalView | str:
@@ -98,10 +109,7 @@ class CodeTables:
 
     def chance(self, method: Method, weights: WeightSpec, confidence: float) -> Estimate:
         """Fleiss' kappa, Brennan-Prediger or Gwet's AC under ``weights``."""
-        got = self.agreement(weights)
-        if isinstance(got, Estimate):
-            return got
-        return got.coefficient(method, confidence=confidence)
+        return chance_of_codes([self], method, [weights], [confidence])[0]
 
     def conger(self, weights: WeightSpec, confidence: float) -> Estimate:
         """Conger's kappa under ``weights``, sharing p_a with :meth:`chance`."""
@@ -112,3 +120,46 @@ class CodeTables:
         shared = self.agreement(weights)
         assert isinstance(shared, UnitAgreement)
         return conger_from_codes(view.codes, w, confidence=confidence, agreement=shared)
+
+
+def chance_of_codes(
+    tables: Sequence[CodeTables],
+    method: Method,
+    weights: Sequence[WeightSpec],
+    confidence: Sequence[float],
+) -> list[Estimate]:
+    """:meth:`CodeTables.chance` of many codes, each under its own weights and confidence.
+
+    Codes with equal weight matrices and confidence are computed as one stack
+    (:class:`UnitAgreement`), all three methods at once: the other two are kept on each
+    code's tables for the next call.
+    """
+    out: dict[int, Estimate] = {}
+    stacks: dict[tuple[float, bytes], list[int]] = {}
+    for i, (t, spec, level) in enumerate(zip(tables, weights, confidence, strict=True)):
+        known = t._chance.get((spec, level)) if isinstance(spec, str) else None
+        if known is not None:
+            out[i] = known[method]
+            continue
+        got = t.weighted(spec)
+        if isinstance(got, Estimate):
+            out[i] = got
+            continue
+        w = got[1]
+        stacks.setdefault((level, np.asarray(w.shape).tobytes() + w.tobytes()), []).append(i)
+    for (level, _), members in stacks.items():
+        w = _matrix(tables[members[0]].weighted(weights[members[0]]))
+        stack = UnitAgreement.of_many([tables[i].counts for i in members], w)
+        every = {m: stack.coefficients(m, confidence=level) for m in METHODS}
+        for j, i in enumerate(members):
+            out[i] = every[method][j]
+            spec = weights[i]
+            if isinstance(spec, str):
+                tables[i]._agreement.setdefault(spec, stack.part(j))
+                tables[i]._chance[(spec, level)] = {m: every[m][j] for m in METHODS}
+    return [out[i] for i in range(len(tables))]
+
+
+def _matrix(got: Weighted | Estimate) -> FloatArray:
+    assert not isinstance(got, Estimate)
+    return got[1]
