@@ -24,7 +24,7 @@ import numpy.typing as npt
 from socmodel_cli import stats
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
-from socmodel_cli.stats.code_tables import CodeTables, chance_of_codes
+from socmodel_cli.stats.code_tables import CodeTables, chance_of_codes, conger_of_tables
 from socmodel_cli.stats.estimate import finite_or_none
 
 # "any": computed whatever the number of coders (undefined, with its reason, below two).
@@ -201,11 +201,17 @@ def _chance(method: stats.Method, *, weighted: bool) -> dict[str, Any]:
     return {"compute": compute, "batch": batch}
 
 
-def _conger(*, weighted: bool) -> Callable[[CodeData], Estimate]:
+def _conger(*, weighted: bool) -> dict[str, Any]:
+    """Conger's kappa from the codes' shared tables: ``compute`` and ``batch`` of the entry."""
+
     def compute(d: CodeData) -> Estimate:
         return d.tables.conger(_chance_weights(d, weighted), d.confidence)
 
-    return compute
+    def batch(ds: Sequence[CodeData]) -> list[Estimate]:
+        weights = [_chance_weights(d, weighted) for d in ds]
+        return conger_of_tables([d.tables for d in ds], weights, [d.confidence for d in ds])
+
+    return {"compute": compute, "batch": batch}
 
 
 def _icc(form: str) -> Callable[[CodeData], Estimate]:
@@ -422,7 +428,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "any",
         True,
-        _conger(weighted=False),
+        **_conger(weighted=False),
     ),
     Coefficient(
         "weighted_fleiss_kappa",
@@ -466,7 +472,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "any",
         True,
-        _conger(weighted=True),
+        **_conger(weighted=True),
     ),
     Coefficient(
         "agreement_within",

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socmodel_cli import stats
-from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all
+from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, compute_many
 from socmodel_cli.scheme import load_scheme_text
 from socmodel_cli.stats.code_tables import CodeTables
 from socmodel_cli.stats.weights import WEIGHT_KINDS
@@ -122,3 +122,50 @@ def test_the_registry_reports_what_the_functions_compute() -> None:
         for key, estimate in expected.items():
             assert BY_KEY[key].applies(data)
             assert got[key] == estimate, (code.id, key)
+
+
+BATCH_SCHEME = """\
+id: b
+version: 1.0.0
+title: B
+unit: {name: u, keys: [u]}
+codes:
+  - {id: n3, label: N, level: nominal, values: [a, b, c]}
+  - {id: n1, label: N1, level: nominal, values: [a]}
+  - {id: o4, label: O, level: ordinal, values: [1, 2, 3, 4]}
+  - {id: o4l, label: OL, level: ordinal, values: [1, 2, 3, 4], weights: linear}
+  - {id: o2, label: O2, level: ordinal, values: [0, 1]}
+  - {id: i4, label: I, level: interval, values: [0, 1, 2, 5], icc: false}
+  - {id: r3, label: R, level: ratio, values: [1, 2, 4], weights: ratio, icc: false}
+"""
+
+
+@st.composite
+def code_batches(draw: st.DrawFn) -> list[CodeData]:
+    scheme = load_scheme_text(BATCH_SCHEME)
+    out = []
+    for _ in range(draw(st.integers(1, 8))):
+        code = draw(st.sampled_from(scheme.codes))
+        k = len(code.values or ())
+        units, coders = draw(st.integers(0, 8)), draw(st.integers(1, 4))
+        cells = draw(
+            st.lists(st.integers(-1, k - 1), min_size=units * coders, max_size=units * coders)
+        )
+        idx = np.asarray(cells, dtype=np.float64).reshape(units, coders)
+        if code.categorical:
+            x = np.where(idx < 0, np.nan, idx)
+        else:
+            cats = np.array(sorted(float(v) for v in code.declared))
+            x = np.where(idx < 0, np.nan, cats[np.maximum(idx, 0).astype(int)])
+        out.append(CodeData(code=code, x=x, confidence=draw(st.sampled_from([0.9, 0.95]))))
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(code_batches())
+def test_codes_computed_together_equal_codes_computed_alone(datas: list[CodeData]) -> None:
+    """The registry's batches (codes stacked) give each code exactly its own result."""
+    together = compute_many(datas)
+    for data, got in zip(datas, together, strict=True):
+        alone = compute_all(CodeData(code=data.code, x=data.x, confidence=data.confidence))
+        assert got == alone, data.code.id

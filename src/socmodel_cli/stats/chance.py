@@ -172,39 +172,33 @@ class UnitAgreement:
 
     @classmethod
     def of(cls, counts: FloatArray, w: FloatArray) -> UnitAgreement:
-        """From one checked units x categories table (finite, non-negative) and weights."""
-        return cls.of_many([counts], w)
-
-    @classmethod
-    def of_many(cls, tables: Sequence[FloatArray], w: FloatArray) -> UnitAgreement:
-        """From several codes' tables over the same categories and weights."""
-        groups = len(tables)
-        counts = tables[0] if groups == 1 else np.concatenate(tables)
-        gid = np.repeat(np.arange(groups), [t.shape[0] for t in tables])
+        """From one code's checked units x categories table (finite, non-negative)."""
         r_all = counts.sum(axis=1)
         rated = r_all >= 1
-        not_rated = np.bincount(gid, weights=~rated, minlength=groups)
-        single = np.bincount(gid, weights=r_all == 1, minlength=groups)
-        excluded = tuple(
-            nonzero({NOT_RATED: int(a), SINGLE_RATING: int(b)})
-            for a, b in zip(not_rated.tolist(), single.tolist(), strict=True)
-        )
-        starts = np.concatenate([[0], np.cumsum(np.bincount(gid[rated], minlength=groups))])
+        excluded = nonzero({NOT_RATED: int((~rated).sum()), SINGLE_RATING: int((r_all == 1).sum())})
         cnt = counts[rated]
         pa_i, two = unit_agreement(cnt, w)
-        return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, excluded)
+        starts = np.array([0, cnt.shape[0]])
+        return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, (excluded,))
 
-    def part(self, g: int) -> UnitAgreement:
-        """Code ``g`` alone (views, no copies)."""
-        lo, hi = int(self.starts[g]), int(self.starts[g + 1])
-        rows = slice(lo, hi)
-        return UnitAgreement(
-            self.w,
-            self.share[rows],
-            self.pa_i[rows],
-            self.two[rows],
-            np.array([0, hi - lo]),
-            (self.excluded[g],),
+    @classmethod
+    def stack(cls, parts: Sequence[UnitAgreement]) -> UnitAgreement:
+        """Several codes' agreements under the same weights, as one.
+
+        Each code's rows are computed alone (:meth:`of`) and only then stacked, and every
+        later step works row by row or code by code: a code's numbers are the same to the
+        last bit whichever codes it is computed with.
+        """
+        if len(parts) == 1:
+            return parts[0]
+        sizes = [p.share.shape[0] for p in parts]
+        return cls(
+            parts[0].w,
+            np.concatenate([p.share for p in parts]),
+            np.concatenate([p.pa_i for p in parts]),
+            np.concatenate([p.two for p in parts]),
+            np.concatenate([[0], np.cumsum(sizes)]),
+            tuple(e for p in parts for e in p.excluded),
         )
 
     @property
@@ -232,16 +226,20 @@ class UnitAgreement:
             sums[some] = np.add.reduceat(share, starts[:-1][some], axis=0)
         pi = sums / np.maximum(n, 1)[:, None]
         tw = float(w.sum())
+        # Products as broadcast sums, not matmul: BLAS may order a row's sums differently
+        # in a stack than alone.
         if method == "fleiss":
-            pe = np.einsum("gk,kl,gl->g", pi, w, pi)
-            pe_i = np.einsum("ik,ik->i", share, ((pi @ w.T + pi @ w) / 2.0)[gid])
+            pe = (pi[:, :, None] * w[None] * pi[:, None, :]).sum(axis=(1, 2))
+            wpi = (w[None] * pi[:, None, :]).sum(axis=2)  # (W pi)_k
+            wtpi = (w.T[None] * pi[:, None, :]).sum(axis=2)  # (W' pi)_k
+            pe_i = (share * ((wpi + wtpi) / 2.0)[gid]).sum(axis=1)
         elif method == "brennan_prediger":
             pe = np.full(groups, tw / (q * q))
             pe_i = pe[gid]
         else:
             scale = tw / (q * (q - 1)) if q > 1 else 0.0
             pe = scale * (pi * (1.0 - pi)).sum(axis=1)
-            pe_i = scale * np.einsum("ik,ik->i", share, (1.0 - pi)[gid])
+            pe_i = scale * (share * (1.0 - pi)[gid]).sum(axis=1)
         estimates = linearised_estimates(
             self.pa_i, self.two, pe, pe_i, starts, confidence=confidence, excluded=self.excluded
         )

@@ -29,7 +29,7 @@ from socmodel_cli.stats.chance import (
     category_counts,
     view_weights,
 )
-from socmodel_cli.stats.conger import conger_from_codes
+from socmodel_cli.stats.conger import conger_of_codes
 from socmodel_cli.stats.estimate import Estimate, undefined
 from socmodel_cli.stats.weights import WeightSpec
 
@@ -113,13 +113,7 @@ class CodeTables:
 
     def conger(self, weights: WeightSpec, confidence: float) -> Estimate:
         """Conger's kappa under ``weights``, sharing p_a with :meth:`chance`."""
-        got = self.weighted(weights)
-        if isinstance(got, Estimate):
-            return got
-        view, w = got
-        shared = self.agreement(weights)
-        assert isinstance(shared, UnitAgreement)
-        return conger_from_codes(view.codes, w, confidence=confidence, agreement=shared)
+        return conger_of_tables([self], [weights], [confidence])[0]
 
 
 def chance_of_codes(
@@ -146,16 +140,14 @@ def chance_of_codes(
             out[i] = got
             continue
         w = got[1]
-        stacks.setdefault((level, np.asarray(w.shape).tobytes() + w.tobytes()), []).append(i)
+        stacks.setdefault((level, _matrix_key(w)), []).append(i)
     for (level, _), members in stacks.items():
-        w = _matrix(tables[members[0]].weighted(weights[members[0]]))
-        stack = UnitAgreement.of_many([tables[i].counts for i in members], w)
+        stack = UnitAgreement.stack([_agreement(tables[i].agreement(weights[i])) for i in members])
         every = {m: stack.coefficients(m, confidence=level) for m in METHODS}
         for j, i in enumerate(members):
             out[i] = every[method][j]
             spec = weights[i]
             if isinstance(spec, str):
-                tables[i]._agreement.setdefault(spec, stack.part(j))
                 tables[i]._chance[(spec, level)] = {m: every[m][j] for m in METHODS}
     return [out[i] for i in range(len(tables))]
 
@@ -163,3 +155,43 @@ def chance_of_codes(
 def _matrix(got: Weighted | Estimate) -> FloatArray:
     assert not isinstance(got, Estimate)
     return got[1]
+
+
+def conger_of_tables(
+    tables: Sequence[CodeTables], weights: Sequence[WeightSpec], confidence: Sequence[float]
+) -> list[Estimate]:
+    """:meth:`CodeTables.conger` of many codes; codes with equal weights and confidence are
+    computed as one stack (:func:`conger_of_codes`)."""
+    out: dict[int, Estimate] = {}
+    stacks: dict[tuple[float, bytes], list[int]] = {}
+    for i, (t, spec, level) in enumerate(zip(tables, weights, confidence, strict=True)):
+        got = t.weighted(spec)
+        if isinstance(got, Estimate):
+            out[i] = got
+        else:
+            stacks.setdefault((level, _matrix_key(got[1])), []).append(i)
+    for (level, _), members in stacks.items():
+        views = [tables[i].weighted(weights[i]) for i in members]
+        shared = [tables[i].agreement(weights[i]) for i in members]
+        estimates = conger_of_codes(
+            [_view(v).codes for v in views],
+            _matrix(views[0]),
+            [a if isinstance(a, UnitAgreement) else None for a in shared],
+            confidence=level,
+        )
+        out.update(zip(members, estimates, strict=True))
+    return [out[i] for i in range(len(tables))]
+
+
+def _agreement(got: UnitAgreement | Estimate) -> UnitAgreement:
+    assert isinstance(got, UnitAgreement)
+    return got
+
+
+def _matrix_key(w: FloatArray) -> bytes:
+    return np.asarray(w.shape).tobytes() + w.tobytes()
+
+
+def _view(got: Weighted | Estimate) -> CategoricalView:
+    assert not isinstance(got, Estimate)
+    return got[0]

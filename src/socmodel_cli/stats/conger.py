@@ -24,7 +24,8 @@ Coders who rated none of the units have no category shares and are left out (not
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from socmodel_cli.stats._checks import FloatArray, IntArray
 from socmodel_cli.stats.chance import (
     UnitAgreement,
     category_counts,
-    linearised_estimate,
+    linearised_estimates,
     no_variation_reason,
     weighted_view,
 )
@@ -60,53 +61,122 @@ def conger_from_codes(
     ``agreement``: the same codes' :class:`UnitAgreement` under ``w``, when the caller has
     it already (Conger shares p_a with Fleiss' kappa).
     """
-    q = w.shape[0]
+    (est,) = conger_of_codes([codes], w, [agreement], confidence=confidence)
+    return est
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """One code's category indices, rated units and active coders only."""
+
+    codes: IntArray  # (n, r)
+    agreement: UnitAgreement
+    excluded: dict[str, int]
+    dropped: int  # coders who rated none of its units
+
+
+def conger_of_codes(
+    codes: Sequence[IntArray],
+    w: FloatArray,
+    agreements: Sequence[UnitAgreement | None],
+    *,
+    confidence: float = 0.95,
+) -> list[Estimate]:
+    """:func:`conger_from_codes` of many codes under the same weights ``w``.
+
+    Codes with the same number of active coders are computed as one stack.
+    """
+    out: dict[int, Estimate] = {}
+    stacks: dict[int, list[tuple[int, _Code]]] = {}
+    for i, (one, agreement) in enumerate(zip(codes, agreements, strict=True)):
+        got = _prepare(one, w, agreement)
+        if isinstance(got, Estimate):
+            out[i] = got
+        else:
+            stacks.setdefault(got.codes.shape[1], []).append((i, got))
+    for members in stacks.values():
+        for (i, _), est in zip(
+            members, _stacked([c for _, c in members], w, confidence), strict=True
+        ):
+            out[i] = est
+    return [out[i] for i in range(len(codes))]
+
+
+def _prepare(codes: IntArray, w: FloatArray, agreement: UnitAgreement | None) -> _Code | Estimate:
     rated_any = (codes >= 0).any(axis=1)
     r_all = (codes >= 0).sum(axis=1)
     excluded = nonzero({NOT_RATED: int((~rated_any).sum()), SINGLE_RATING: int((r_all == 1).sum())})
     codes = codes[rated_any]
     active = (codes >= 0).any(axis=0)
-    dropped = int((~active).sum())
     codes = codes[:, active]
-    n, r = codes.shape
-    if r < 2:
+    if codes.shape[1] < 2:
         return undefined(
             "fewer than two coders rated any unit: Conger's kappa needs two",
             units_excluded=excluded,
         )
     if agreement is None:
-        agreement = UnitAgreement.of(category_counts(codes, q), w)
-    pa_i, two = agreement.pa_i, agreement.two
-    n2 = agreement.pairable
-    if n2 == 0:
+        agreement = UnitAgreement.of(category_counts(codes, w.shape[0]), w)
+    if agreement.pairable == 0:
         return undefined(
             "nothing pairable: no unit was rated by at least two coders",
             units_excluded=excluded,
         )
+    return _Code(codes, agreement, excluded, int((~active).sum()))
+
+
+def _stacked(members: Sequence[_Code], w: FloatArray, confidence: float) -> list[Estimate]:
+    """Conger's kappa of codes with the same number r of active coders, stacked by units."""
+    q = w.shape[0]
+    codes = np.concatenate([m.codes for m in members])
+    groups, r = len(members), codes.shape[1]
+    n = np.array([m.codes.shape[0] for m in members])
+    starts = np.concatenate([[0], np.cumsum(n)])
+    gid = np.repeat(np.arange(groups), n)
     rated = codes >= 0
-    n_g = rated.sum(axis=0).astype(np.float64)
-    # p[g, k]: coder g's share of category k over the units g rated.
-    p = category_counts(codes.T, q) / n_g[:, None]
-    total = p.sum(axis=0)
+    slot = gid[:, None] * r + np.arange(r)[None, :]  # (code, coder) of each cell
+    n_g = np.bincount(slot[rated], minlength=groups * r).reshape(groups, r).astype(np.float64)
+    # p[g, c, k]: coder c's share of category k over the units c rated, in code g.
+    cells = np.bincount(slot[rated] * q + codes[rated], minlength=groups * r * q)
+    p = cells.reshape(groups, r, q) / n_g[:, :, None]
+    total = p.sum(axis=1)  # (groups, q)
     b = (w + w.T) / 2.0
-    pair_pe = float(total @ b @ total - np.einsum("gk,kl,gl->", p, b, p))
+    # Products as broadcast sums, not matmul/einsum: a code's sums then run in the same
+    # order in a stack as alone, so its numbers do not depend on the codes beside it.
+    pair_pe = (total[:, :, None] * b * total[:, None, :]).sum(axis=(1, 2)) - (
+        p[:, :, :, None] * b * p[:, :, None, :]
+    ).sum(axis=(1, 2, 3))
     pe = pair_pe / (r * (r - 1.0))
+    bg = ((total[:, None, :] - p)[:, :, :, None] * b).sum(axis=2)  # (groups, r, q): b_g
+    base = (p * bg).sum(axis=2)  # (groups, r): p_g' b_g
+    own = np.where(rated, bg[gid[:, None], np.arange(r)[None, :], np.maximum(codes, 0)], 0.0)
+    term = base[gid] + (n[:, None] / n_g)[gid] * (own - rated * base[gid])
+    pe_i = term.sum(axis=1) / (r * (r - 1.0))
+    estimates = linearised_estimates(
+        np.concatenate([m.agreement.pa_i for m in members]),
+        np.concatenate([m.agreement.two for m in members]),
+        pe,
+        pe_i,
+        starts,
+        confidence=confidence,
+        excluded=[m.excluded for m in members],
+    )
+    return [
+        _finish(m, float(pe[g]), est)
+        for g, (m, est) in enumerate(zip(members, estimates, strict=True))
+    ]
+
+
+def _finish(m: _Code, pe: float, est: Estimate) -> Estimate:
     if 1.0 - pe <= _DEGENERATE:
         return undefined(
-            no_variation_reason(agreement.share.sum(axis=0) > 0),
-            units_used=n2,
-            units_excluded=excluded,
+            no_variation_reason(m.agreement.share.sum(axis=0) > 0),
+            units_used=m.agreement.pairable,
+            units_excluded=m.excluded,
         )
-    bg = (total[None, :] - p) @ b  # (r, q): b_g as rows
-    base = (p * bg).sum(axis=1)  # p_g' b_g
-    own = np.where(rated, np.take_along_axis(bg.T, np.maximum(codes, 0), axis=0), 0.0)
-    term = base[None, :] + (n / n_g)[None, :] * (own - rated * base[None, :])
-    pe_i = term.sum(axis=1) / (r * (r - 1.0))
-    est = linearised_estimate(pa_i, two, pe, pe_i, confidence=confidence, units_excluded=excluded)
-    if not dropped:
+    if not m.dropped:
         return est
-    word = "coder" if dropped == 1 else "coders"
-    return replace(est, reason=f"{dropped} {word} rated no unit and left out")
+    word = "coder" if m.dropped == 1 else "coders"
+    return replace(est, reason=f"{m.dropped} {word} rated no unit and left out")
 
 
 def conger_kappa(
