@@ -13,7 +13,7 @@ interval at a level of its own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -24,8 +24,13 @@ import numpy.typing as npt
 from socmodel_cli import stats
 from socmodel_cli.scheme.model import Code
 from socmodel_cli.stats import Estimate
+from socmodel_cli.stats.agreement import percent_agreement_of_stack
+from socmodel_cli.stats.alpha import alpha_of_stack
 from socmodel_cli.stats.code_tables import CodeTables, chance_of_codes, conger_of_tables
 from socmodel_cli.stats.estimate import finite_or_none
+from socmodel_cli.stats.kappa import light_kappa_of_stack
+from socmodel_cli.stats.scale_agreement import agreement_within_of_stack
+from socmodel_cli.stats.stack import Stack
 
 # "any": computed whatever the number of coders (undefined, with its reason, below two).
 Coders = Literal["any", "two", "three+"]
@@ -253,11 +258,21 @@ def _tolerance(code: Code) -> float | None:
 
 
 def _within(d: CodeData) -> Estimate:
-    tol = _tolerance(d.code)
-    if tol is None:
-        return stats.agreement_within(d.x, 0.0)
-    e = stats.agreement_within(d.x, tol)
-    return replace(e, reason=e.reason or f"within +/- {tol:g} on the code's scale")
+    return _within_batch([d])[0]
+
+
+def _within_batch(ds: Sequence[CodeData]) -> list[Estimate]:
+    def of_stack(stack: Stack, members: Sequence[CodeData]) -> list[Estimate]:
+        tolerances = [_tolerance(d.code) for d in members]
+        got = agreement_within_of_stack(stack, [0.0 if t is None else t for t in tolerances])
+        return [
+            e
+            if tol is None
+            else replace(e, reason=e.reason or f"within +/- {tol:g} on the code's scale")
+            for e, tol in zip(got, tolerances, strict=True)
+        ]
+
+    return _by_stack(ds, of_stack, lambda _d: ())
 
 
 def _scale_code(code: Code) -> bool | None:
@@ -290,8 +305,46 @@ def _alpha(d: CodeData) -> Estimate:
     return stats.alpha(d.x, d.code.level, d.k)
 
 
+def _alpha_batch(ds: Sequence[CodeData]) -> list[Estimate]:
+    return _by_stack(
+        ds,
+        lambda stack, m: alpha_of_stack(stack, m[0].code.level, m[0].k),
+        lambda d: (d.code.level, d.k),
+    )
+
+
 def _agreement(d: CodeData) -> Estimate:
     return stats.percent_agreement(d.x)
+
+
+def _agreement_batch(ds: Sequence[CodeData]) -> list[Estimate]:
+    return _by_stack(ds, lambda stack, _m: percent_agreement_of_stack(stack), lambda _d: ())
+
+
+def _light_batch(ds: Sequence[CodeData]) -> list[Estimate]:
+    return _by_stack(
+        ds,
+        lambda stack, m: light_kappa_of_stack(stack, m[0].code.level, m[0].k, m[0].categories),
+        lambda d: (d.code.level, d.k, None if d.categories is None else d.categories.tobytes()),
+    )
+
+
+def _by_stack(
+    ds: Sequence[CodeData],
+    of_stack: Callable[[Stack, Sequence[CodeData]], list[Estimate]],
+    key: Callable[[CodeData], Hashable],
+) -> list[Estimate]:
+    """A coefficient of many codes: codes alike (``key``, and the number of coders) are
+    stacked and computed at once (:mod:`socmodel_cli.stats.stack`)."""
+    alike: dict[tuple[int, Hashable], list[int]] = {}
+    for i, d in enumerate(ds):
+        alike.setdefault((d.n_coders, key(d)), []).append(i)
+    out: dict[int, Estimate] = {}
+    for members in alike.values():
+        chosen = [ds[i] for i in members]
+        got = of_stack(Stack.of([d.x for d in chosen]), chosen)
+        out.update(zip(members, got, strict=True))
+    return [out[i] for i in range(len(ds))]
 
 
 COEFFICIENTS: tuple[Coefficient, ...] = (
@@ -305,6 +358,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         "any",
         False,
         _alpha,
+        batch=_alpha_batch,
     ),
     Coefficient(
         "percent_agreement",
@@ -317,6 +371,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         False,
         _agreement,
         interval=False,
+        batch=_agreement_batch,
     ),
     Coefficient(
         "cohen_kappa",
@@ -373,6 +428,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         True,
         _cat(stats.light_kappa, confidence=False),
         interval=False,
+        batch=_light_batch,
     ),
     Coefficient(
         "scott_pi",
@@ -487,6 +543,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         _within,
         _scale_code,
         interval=False,
+        batch=_within_batch,
     ),
     *(
         Coefficient(

@@ -186,11 +186,16 @@ def categorical_list(
     """The sparse twin of :func:`socmodel_cli.stats._checks.categorical_view`: the ratings
     as category indices, or the reason the code has no categories (a continuous code)."""
     lvl = check_level(level)
-    x = as_ratings(ratings)
-    r = rating_list(x)
-    if lvl in ("nominal", "ordinal"):
+    return categorical_of(rating_list(as_ratings(ratings)), lvl, n_categories, categories)
+
+
+def categorical_of(
+    r: RatingList, level: str, n_categories: int | None, categories: FloatArray | None
+) -> CategoricalList | str:
+    """:func:`categorical_list` of ratings already listed."""
+    if level in ("nominal", "ordinal"):
         if n_categories is None:
-            raise ValueError(f"n_categories is required for {lvl} codes")
+            raise ValueError(f"n_categories is required for {level} codes")
         check_category_values(r.value, int(n_categories))
         return CategoricalList(r, int(n_categories))
     if categories is None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from socmodel_cli.stats._checks import FloatArray, as_ratings
-from socmodel_cli.stats._sparse import KeyedSums, pairs_in_units, rating_list
-from socmodel_cli.stats.estimate import FEWER_THAN_TWO, Estimate, nonzero, undefined
+from socmodel_cli.stats._checks import FloatArray
+from socmodel_cli.stats._sparse import KeyedSums, pairs_in_units
+from socmodel_cli.stats.estimate import Estimate, undefined
+from socmodel_cli.stats.stack import Stack, means_by_code
 
 
 def percent_agreement(ratings: FloatArray) -> Estimate:
@@ -22,24 +23,27 @@ def percent_agreement(ratings: FloatArray) -> Estimate:
     Only coder pairs that rated a unit together are visited (pairs of ratings inside
     units), so the cost is O(ratings x coders per unit), not O(coders^2 x units).
     """
-    x = as_ratings(ratings)
-    n_units, n_coders = x.shape
-    r = rating_list(x).pairable()
-    units_used = int((r.m >= 2).sum())
-    excluded = nonzero({FEWER_THAN_TWO: n_units - units_used})
+    (est,) = percent_agreement_of_stack(Stack.of([ratings]))
+    return est
+
+
+def percent_agreement_of_stack(stack: Stack) -> list[Estimate]:
+    """:func:`percent_agreement` of every code of ``stack``."""
+    n_coders = stack.n_coders
+    r = stack.ratings.pairable()
+    used, excluded = stack.pairable(r.m >= 2)
     if n_coders < 2:
-        return undefined(
-            "a single coder: agreement needs at least two coders", units_excluded=excluded
-        )
-    sums = KeyedSums(n_coders * n_coders, 2)
+        return [
+            undefined("a single coder: agreement needs at least two coders", units_excluded=e)
+            for e in excluded
+        ]
+    unit_code = stack.code_of_unit()
+    pairs = n_coders * n_coders
+    sums = KeyedSums(stack.codes * pairs, 2)
     for i, j in pairs_in_units(r):
         same = (r.value[i] == r.value[j]).astype(np.float64)
-        sums.add(r.coder[i] * n_coders + r.coder[j], np.stack([np.ones(i.size), same], axis=1))
-    _, per_pair = sums.result()
-    if not per_pair.shape[0]:
-        return undefined(
-            "nothing pairable: no unit was rated by at least two coders",
-            units_excluded=excluded,
-        )
+        key = unit_code[r.unit[i]] * pairs + r.coder[i] * n_coders + r.coder[j]
+        sums.add(key, np.stack([np.ones(i.size), same], axis=1))
+    keys, per_pair = sums.result()
     shares = per_pair[:, 1] / per_pair[:, 0]
-    return Estimate(value=float(np.mean(shares)), units_used=units_used, units_excluded=excluded)
+    return means_by_code(stack, shares, keys // pairs, used, excluded)

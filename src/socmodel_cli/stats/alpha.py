@@ -38,15 +38,15 @@ from numpy.typing import ArrayLike
 from socmodel_cli.stats._checks import (
     FloatArray,
     IntArray,
-    as_ratings,
     check_category_values,
     check_level,
     describe_value,
 )
 from socmodel_cli.stats._precision import in_frame
-from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units, rating_list
-from socmodel_cli.stats.estimate import FEWER_THAN_TWO, Estimate, nonzero, undefined
+from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
+from socmodel_cli.stats.estimate import Estimate, undefined
 from socmodel_cli.stats.ratio_sums import ratio_delta, ratio_pair_sum
+from socmodel_cli.stats.stack import Stack
 
 NOT_REPRESENTABLE = (
     "alpha could not be computed in double precision for these values (report this data)"
@@ -62,55 +62,73 @@ def alpha(ratings: FloatArray, level: str, n_categories: int | None = None) -> E
     are excluded (and counted). No analytic standard error is given: use
     :func:`socmodel_cli.stats.bootstrap.bootstrap_alpha` for an interval.
     """
+    check_level(level)
+    (est,) = alpha_of_stack(Stack.of([ratings]), level, n_categories)
+    return est
+
+
+def alpha_of_stack(stack: Stack, level: str, n_categories: int | None = None) -> list[Estimate]:
+    """:func:`alpha` of every code of ``stack`` (the same level and categories)."""
     lvl = check_level(level)
-    x = as_ratings(ratings)
     categorical = lvl in ("nominal", "ordinal")
-    everyone = rating_list(x)
+    everyone = stack.ratings
     k = 0
     if categorical:
         k = n_categories if n_categories is not None else _infer_k(everyone.value)
         check_category_values(everyone.value, k)
-    n_units, n_coders = x.shape
-    units_used = int((everyone.m >= 2).sum())
-    excluded = nonzero({FEWER_THAN_TWO: n_units - units_used})
-    if n_coders < 2:
-        return undefined(
-            "a single coder: reliability needs at least two coders",
-            units_excluded=excluded,
+    used, excluded = stack.pairable(everyone.m >= 2)
+    if stack.n_coders < 2:
+        return [
+            undefined("a single coder: reliability needs at least two coders", units_excluded=e)
+            for e in excluded
+        ]
+    r = everyone.pairable()
+    code = stack.code_of_unit()[r.unit]  # ascending: units are stacked code by code
+    if lvl == "nominal":
+        values = _nominal_by_code(r, k, code, stack.codes)
+    elif lvl == "ordinal":
+        codes = r.value.astype(np.int64)
+        counts = np.bincount(code * k + codes, minlength=stack.codes * k).reshape(-1, k)
+        ranks = ordinal_ranks(counts)  # per code, row by row
+        values = _interval_by_code(_with_values(r, ranks[code, codes]), code, stack)
+    elif lvl == "interval":
+        values = _interval_by_code(r, code, stack)
+    else:
+        values = _ratio_by_code(r, code, stack)
+    bounds = stack.bounds(code)
+    return [
+        _estimate(
+            lvl, r.value[bounds[g] : bounds[g + 1]], float(values[g]), int(used[g]), excluded[g]
         )
-    if units_used == 0:
+        for g in range(stack.codes)
+    ]
+
+
+def _estimate(
+    level: str, pairable: FloatArray, value: float, used: int, excluded: dict[str, int]
+) -> Estimate:
+    """One code's alpha, or why it has none."""
+    if used == 0:
         return undefined(
             "nothing pairable: no unit was rated by at least two coders",
             units_excluded=excluded,
         )
-    r = everyone.pairable()
-    values = r.value
-    if values.min() == values.max():
-        label = describe_value(float(values[0]), categorical=categorical)
+    if pairable.min() == pairable.max():
+        label = describe_value(float(pairable[0]), categorical=level in ("nominal", "ordinal"))
         return undefined(
             f"no variation: every pairable value is {label}",
-            units_used=units_used,
+            units_used=used,
             units_excluded=excluded,
         )
-    if lvl == "nominal":
-        value = nominal_alpha(r, k)
-    elif lvl == "ordinal":
-        codes = values.astype(np.int64)
-        ranks = ordinal_ranks(np.bincount(codes, minlength=k))
-        value = interval_alpha(_with_values(r, ranks[codes]))
-    elif lvl == "interval":
-        value = interval_alpha(r)
-    else:
-        if values.min() < 0:
-            return undefined(
-                f"ratio metric needs non-negative values; found {values.min():g}",
-                units_used=units_used,
-                units_excluded=excluded,
-            )
-        value = ratio_alpha(r)
+    if level == "ratio" and pairable.min() < 0:
+        return undefined(
+            f"ratio metric needs non-negative values; found {pairable.min():g}",
+            units_used=used,
+            units_excluded=excluded,
+        )
     if not math.isfinite(value):
-        return undefined(NOT_REPRESENTABLE, units_used=units_used, units_excluded=excluded)
-    return Estimate(value=value, units_used=units_used, units_excluded=excluded)
+        return undefined(NOT_REPRESENTABLE, units_used=used, units_excluded=excluded)
+    return Estimate(value=value, units_used=used, units_excluded=excluded)
 
 
 def _infer_k(vals: FloatArray) -> int:
@@ -122,25 +140,32 @@ def _with_values(r: RatingList, values: FloatArray) -> RatingList:
 
 
 def ordinal_ranks(counts: ArrayLike) -> FloatArray:
-    """Cumulative-midpoint rank of each category: sum_{g<c} n_g + n_c / 2."""
+    """Cumulative-midpoint rank of each category: sum_{g<c} n_g + n_c / 2 (along the last
+    axis: one code per row)."""
     n = np.asarray(counts, dtype=np.float64)
-    return np.cumsum(n) - n / 2.0
+    return np.cumsum(n, axis=-1) - n / 2.0
 
 
-def nominal_alpha(r: RatingList, k: int) -> float:
-    """Nominal alpha of the pairable ratings ``r`` (values are category indices ``0..k-1``).
+def _nominal_by_code(r: RatingList, k: int, code: IntArray, codes: int) -> FloatArray:
+    """Nominal alpha of each code's pairable ratings ``r`` (values: category indices).
 
     With A = sum of the diagonal of the coincidence matrix (agreeing ordered pairs,
     each unit's pairs weighted 1 / (m_u - 1)):  alpha = 1 - (n - 1)(n - A)/(n^2 - sum n_c^2),
     A = sum_u sum_c n_uc (n_uc - 1) / (m_u - 1), n_uc = coders who put unit u in category c.
     """
-    codes = r.value.astype(np.int64)
-    keys, n_uc = count_keys(r.unit * k + codes, r.n_units * k)
+    values = r.value.astype(np.int64)
+    keys, n_uc = count_keys(r.unit * k + values, r.n_units * k)
     unit_of = keys // k
-    n = float(r.size)
-    a = float((n_uc * (n_uc - 1.0) / (r.m[unit_of] - 1.0)).sum())
-    n_c = np.bincount(codes, minlength=k).astype(np.float64)
-    return 1.0 - (n - 1.0) * (n - a) / (n * n - float((n_c**2).sum()))
+    code_of_unit = np.zeros(r.n_units, dtype=np.int64)
+    code_of_unit[r.unit] = code
+    a = np.bincount(
+        code_of_unit[unit_of], weights=n_uc * (n_uc - 1.0) / (r.m[unit_of] - 1.0), minlength=codes
+    )
+    n = np.bincount(code, minlength=codes).astype(np.float64)
+    n_c = np.bincount(code * k + values, minlength=codes * k).reshape(codes, k).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: FloatArray = 1.0 - (n - 1.0) * (n - a) / (n * n - (n_c**2).sum(axis=1))
+    return out
 
 
 def agreeing_pairs(codes: IntArray) -> FloatArray:
@@ -159,14 +184,20 @@ def agreeing_pairs(codes: IntArray) -> FloatArray:
     return total
 
 
-def interval_alpha(r: RatingList) -> float:
-    """Interval alpha of the pairable ratings ``r``, from per-unit sums of squares.
+def _interval_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray:
+    """Interval alpha of each code's pairable ratings ``r``, from per-unit sums of squares.
 
     alpha = 1 - (n - 1) * sum_u [2 m_u SS_u / (m_u - 1)] / (2 n SS_pool), where SS is the sum
-    of squared deviations from the mean (of the unit, or of all pairable values), computed
-    in two passes on the values in their frame (median 0, largest deviation in [1/2, 1)).
+    of squared deviations from the mean (of the unit, or of all the code's pairable values),
+    computed in two passes on the values in the code's frame (median 0, largest deviation in
+    [1/2, 1)).
     """
-    y = in_frame(r.value)
+    codes, bounds = stack.codes, stack.bounds(code)
+    y = np.empty_like(r.value)
+    for g in range(codes):
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        if hi > lo:
+            y[lo:hi] = in_frame(r.value[lo:hi])
     rated = r.m > 0
     m = r.m[rated].astype(np.float64)
     unit_sum = np.bincount(r.unit, weights=y, minlength=r.n_units)
@@ -174,23 +205,35 @@ def interval_alpha(r: RatingList) -> float:
     unit_mean[rated] = unit_sum[rated] / m
     dev = y - unit_mean[r.unit]
     within = np.bincount(r.unit, weights=dev * dev, minlength=r.n_units)[rated]
-    observed = float((2.0 * m * within / (m - 1.0)).sum())
-    n = float(y.size)
-    pooled = y - y.mean()
-    expected = 2.0 * n * float((pooled * pooled).sum())
-    return 1.0 - (n - 1.0) * observed / expected
+    code_of_unit = stack.code_of_unit()[rated]
+    observed = np.bincount(code_of_unit, weights=2.0 * m * within / (m - 1.0), minlength=codes)
+    n = np.bincount(code, minlength=codes).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(code, weights=y, minlength=codes) / n
+        pooled = y - mean[code]
+        expected = 2.0 * n * np.bincount(code, weights=pooled * pooled, minlength=codes)
+        out: FloatArray = 1.0 - (n - 1.0) * observed / expected
+    return out
 
 
-def ratio_alpha(r: RatingList) -> float:
-    """Ratio alpha of the pairable ratings ``r`` (non-negative values)."""
+def _ratio_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray:
+    """Ratio alpha of each code's pairable ratings ``r`` (non-negative values)."""
+    codes, bounds = stack.codes, stack.bounds(code)
     per_unit = np.zeros(r.n_units, dtype=np.float64)
     for i, j in pairs_in_units(r):
-        per_unit += np.bincount(
-            r.unit[i], weights=ratio_delta(r.value[i], r.value[j]), minlength=r.n_units
-        )
+        delta = ratio_delta(r.value[i], r.value[j])
+        per_unit += np.bincount(r.unit[i], weights=delta, minlength=r.n_units)
     rated = r.m > 0
-    observed = float((2.0 * per_unit[rated] / (r.m[rated] - 1.0)).sum())
-    vals, counts = np.unique(r.value, return_counts=True)
-    n = float(counts.sum())
-    expected = ratio_pair_sum(vals, counts.astype(np.float64))
-    return 1.0 - (n - 1.0) * observed / expected
+    observed = np.bincount(
+        stack.code_of_unit()[rated],
+        weights=2.0 * per_unit[rated] / (r.m[rated] - 1.0),
+        minlength=codes,
+    )
+    out = np.full(codes, np.nan)
+    for g in range(codes):
+        vals, counts = np.unique(r.value[bounds[g] : bounds[g + 1]], return_counts=True)
+        if vals.size < 2 or vals[0] < 0:
+            continue  # no variation, or a negative value: refused with its reason
+        n = float(counts.sum())
+        out[g] = 1.0 - (n - 1.0) * observed[g] / ratio_pair_sum(vals, counts.astype(np.float64))
+    return out

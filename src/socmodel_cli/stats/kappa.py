@@ -15,15 +15,21 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from socmodel_cli.stats._checks import CategoricalView, FloatArray, IntArray, categorical_view
-from socmodel_cli.stats._sparse import RatingList, categorical_list, pairs_in_units
+from socmodel_cli.stats._checks import (
+    CategoricalView,
+    FloatArray,
+    IntArray,
+    categorical_view,
+    check_level,
+)
+from socmodel_cli.stats._sparse import RatingList, categorical_of, pairs_in_units
 from socmodel_cli.stats.estimate import (
-    FEWER_THAN_TWO,
     NOT_BOTH,
     Estimate,
     nonzero,
     undefined,
 )
+from socmodel_cli.stats.stack import Stack
 from socmodel_cli.stats.tables import (
     coder_pair_tables,
     cohen_kappa_from_table,
@@ -147,53 +153,86 @@ def light_kappa(
     pairs that rated a unit together are visited (from the units' rating lists), so the cost
     is O(ratings x coders per unit), not O(coders^2 x units).
     """
-    coded = categorical_list(ratings, level, n_categories, categories)
+    check_level(level)
+    (est,) = light_kappa_of_stack(Stack.of([ratings]), level, n_categories, categories)
+    return est
+
+
+def light_kappa_of_stack(
+    stack: Stack, level: str, n_categories: int | None, categories: FloatArray | None
+) -> list[Estimate]:
+    """:func:`light_kappa` of every code of ``stack`` (the same level and categories)."""
+    coded = categorical_of(stack.ratings, level, n_categories, categories)
     if isinstance(coded, str):
-        return undefined(coded)
-    r = coded.ratings.pairable()
-    n_units, n_coders = r.n_units, r.n_coders
+        return [undefined(coded)] * stack.codes
+    n_coders, codes = stack.n_coders, stack.codes
     if n_coders < 2:
-        return undefined("a single coder: Light's kappa needs at least two coders")
-    excluded = nonzero({FEWER_THAN_TWO: n_units - int((r.m >= 2).sum())})
-    kappa_parts: list[FloatArray] = []
-    defined_keys: list[IntArray] = []
-    shared = 0
-    for chunk in coder_pair_tables(r, coded.k):
-        got = kappa_of_tables(chunk.tables)
-        shared += got.n.size
-        kappa_parts.append(got.value[got.defined])
-        defined_keys.append((chunk.first * n_coders + chunk.second)[got.defined])
-    kappas = np.concatenate(kappa_parts) if kappa_parts else np.zeros(0)
-    n_pairs = n_coders * (n_coders - 1) // 2
-    no_shared = n_pairs - shared
-    undefined_pairs = shared - kappas.size
-    notes = []
-    if no_shared:
-        notes.append(f"{no_shared} shared no unit")
-    if undefined_pairs:
-        notes.append(f"{undefined_pairs} had undefined kappa (no variation)")
-    if not kappas.size:
-        why = "; ".join(notes) if notes else "no coder pair could be compared"
-        return undefined(
-            f"no coder pair has a defined Cohen's kappa ({why})", units_excluded=excluded
-        )
-    note = None
-    if notes:
-        note = f"mean over {kappas.size} of {n_pairs} coder pairs; " + "; ".join(notes)
-    return Estimate(
-        value=float(np.mean(kappas)),
-        reason=note,
-        units_used=_units_of_pairs(r, np.concatenate(defined_keys)),
-        units_excluded=excluded,
+        return [undefined("a single coder: Light's kappa needs at least two coders")] * codes
+    r = coded.ratings.pairable()
+    _, excluded = stack.pairable(r.m >= 2)
+    # Each code's coders numbered apart (code * n_coders + coder): its pairs stay its own.
+    own = RatingList(
+        unit=r.unit,
+        coder=stack.code_of_unit()[r.unit] * n_coders + r.coder,
+        value=r.value,
+        m=r.m,
+        n_coders=codes * n_coders,
     )
+    kappa_parts: list[FloatArray] = []
+    firsts: list[IntArray] = []
+    defined_keys: list[IntArray] = []
+    for chunk in coder_pair_tables(own, coded.k):
+        got = kappa_of_tables(chunk.tables)
+        firsts.append(chunk.first)
+        kappa_parts.append(got.value[got.defined])
+        defined_keys.append((chunk.first * own.n_coders + chunk.second)[got.defined])
+    kappas = np.concatenate(kappa_parts) if kappa_parts else np.zeros(0)
+    keys = np.concatenate(defined_keys) if defined_keys else np.zeros(0, dtype=np.int64)
+    shared = np.bincount(
+        np.concatenate(firsts) // n_coders if firsts else np.zeros(0, dtype=np.int64),
+        minlength=codes,
+    )
+    units_used = stack.per_code(_units_of_pairs(own, keys)).astype(np.int64)
+    bounds = stack.bounds(keys // (own.n_coders * n_coders))
+    n_pairs = n_coders * (n_coders - 1) // 2
+    out = []
+    for g in range(codes):
+        mine = kappas[bounds[g] : bounds[g + 1]]
+        no_shared, undefined_pairs = n_pairs - int(shared[g]), int(shared[g]) - mine.size
+        notes = []
+        if no_shared:
+            notes.append(f"{no_shared} shared no unit")
+        if undefined_pairs:
+            notes.append(f"{undefined_pairs} had undefined kappa (no variation)")
+        if not mine.size:
+            why = "; ".join(notes) if notes else "no coder pair could be compared"
+            out.append(
+                undefined(
+                    f"no coder pair has a defined Cohen's kappa ({why})",
+                    units_excluded=excluded[g],
+                )
+            )
+            continue
+        note = None
+        if notes:
+            note = f"mean over {mine.size} of {n_pairs} coder pairs; " + "; ".join(notes)
+        out.append(
+            Estimate(
+                value=float(np.mean(mine)),
+                reason=note,
+                units_used=int(units_used[g]),
+                units_excluded=excluded[g],
+            )
+        )
+    return out
 
 
-def _units_of_pairs(r: RatingList, pair_keys: IntArray) -> int:
-    """How many units were rated by at least one of the coder pairs ``pair_keys`` (sorted)."""
+def _units_of_pairs(r: RatingList, pair_keys: IntArray) -> NDArray[np.bool_]:
+    """Which units were rated by at least one of the coder pairs ``pair_keys`` (sorted)."""
     used = np.zeros(r.n_units, dtype=bool)
     for i, j in pairs_in_units(r):
         key = r.coder[i] * r.n_coders + r.coder[j]
         at = np.minimum(np.searchsorted(pair_keys, key), max(pair_keys.size - 1, 0))
         hit = pair_keys[at] == key if pair_keys.size else np.zeros(key.size, dtype=bool)
         used[r.unit[i][hit]] = True
-    return int(used.sum())
+    return used

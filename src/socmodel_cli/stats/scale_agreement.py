@@ -29,6 +29,7 @@ code) is adjacent agreement.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,12 +37,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from socmodel_cli.stats._checks import FloatArray, IntArray, as_ratings
-from socmodel_cli.stats._sparse import pairs_in_units, rating_list
+from socmodel_cli.stats._sparse import RatingList, pairs_in_units, rating_list
 from socmodel_cli.stats.anova import TwoWayTable
 from socmodel_cli.stats.distributions import normal_quantile, t_quantile
-from socmodel_cli.stats.estimate import FEWER_THAN_TWO, NOT_BOTH, Estimate, nonzero, undefined
+from socmodel_cli.stats.estimate import NOT_BOTH, Estimate, nonzero, undefined
 from socmodel_cli.stats.fdist import chi2_quantile
 from socmodel_cli.stats.icc import IccResult, Method, icc
+from socmodel_cli.stats.stack import Stack, means_by_code
 
 _SLACK = 1e-9
 
@@ -136,43 +138,53 @@ def _unit_pairs(x: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
     In unit order. Found from the units' own ratings (:mod:`._sparse`), so many coders who
     each rate a few units cost what their ratings cost, not coders squared.
     """
-    r = rating_list(x)
-    q = int(x.shape[1])
-    keys, va, vb = [], [], []
+    keys, va, vb, _ = _pairs_of(rating_list(x), int(x.shape[1]))
+    return keys, va, vb
+
+
+def _pairs_of(r: RatingList, q: int) -> tuple[IntArray, FloatArray, FloatArray, IntArray]:
+    """:func:`_unit_pairs` of a rating list, with the unit of each pair."""
+    keys, va, vb, units = [], [], [], []
     for i, j in pairs_in_units(r):
         keys.append(r.coder[i] * q + r.coder[j])
         va.append(r.value[i])
         vb.append(r.value[j])
+        units.append(r.unit[i])
     if not keys:
-        return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
-    return np.concatenate(keys), np.concatenate(va), np.concatenate(vb)
+        none = np.zeros(0, dtype=np.int64)
+        return none, np.zeros(0), np.zeros(0), none
+    return np.concatenate(keys), np.concatenate(va), np.concatenate(vb), np.concatenate(units)
 
 
 def agreement_within(ratings: ArrayLike, tolerance: float = 0.0) -> Estimate:
     """Mean over coder pairs of the share of jointly rated units within ``tolerance``."""
-    if not tolerance >= 0.0:
-        raise ValueError(f"tolerance must be a non-negative number, got {tolerance}")
-    x = as_ratings(np.asarray(ratings, dtype=np.float64))
-    rated = ~np.isnan(x)
-    pairable = rated.sum(axis=1) >= 2
-    excluded = nonzero({FEWER_THAN_TWO: int((~pairable).sum())})
-    if x.shape[1] < 2:
-        return undefined(
-            "a single coder: agreement needs at least two coders", units_excluded=excluded
-        )
-    keys, va, vb = _unit_pairs(x)
-    if not keys.size:
-        return undefined(
-            "nothing pairable: no unit was rated by at least two coders",
-            units_excluded=excluded,
-        )
+    x = np.asarray(ratings, dtype=np.float64)
+    (est,) = agreement_within_of_stack(Stack.of([x]), [tolerance])
+    return est
+
+
+def agreement_within_of_stack(stack: Stack, tolerances: Sequence[float]) -> list[Estimate]:
+    """:func:`agreement_within` of every code of ``stack``, each at its own tolerance."""
+    for tolerance in tolerances:
+        if not tolerance >= 0.0:
+            raise ValueError(f"tolerance must be a non-negative number, got {tolerance}")
+    q = stack.n_coders
+    used, excluded = stack.pairable((~np.isnan(stack.x)).sum(axis=1) >= 2)
+    if q < 2:
+        return [
+            undefined("a single coder: agreement needs at least two coders", units_excluded=e)
+            for e in excluded
+        ]
+    keys, va, vb, units = _pairs_of(stack.ratings, q)
+    code = stack.code_of_unit()[units]
     slack = _SLACK * np.maximum(1.0, np.maximum(np.abs(va), np.abs(vb)))
-    within = (np.abs(va - vb) <= tolerance + slack).astype(np.float64)
-    pair, shared = np.unique(keys, return_inverse=True, return_counts=True)[1:]
-    shares = np.bincount(pair, weights=within) / shared  # per coder pair, in pair order
-    return Estimate(
-        value=float(np.mean(shares)), units_used=int(pairable.sum()), units_excluded=excluded
+    tol = np.asarray(tolerances, dtype=np.float64)[code]
+    within = (np.abs(va - vb) <= tol + slack).astype(np.float64)
+    pair_keys, pair, shared = np.unique(
+        code * q * q + keys, return_inverse=True, return_counts=True
     )
+    shares = np.bincount(pair, weights=within) / shared  # per coder pair, in pair order
+    return means_by_code(stack, shares, pair_keys // (q * q), used, excluded)
 
 
 def sem(
