@@ -181,3 +181,23 @@ def test_migrate_writes_no_formula_and_keeps_values(cells: list[tuple[str, str, 
     back = list(csv.reader(io.StringIO(text, newline="")))
     keys = [restore(r[0]) for r in back[1:]]
     assert keys == [restore(r[0]) for r in rows[1:]]  # the values socmodel reads, intact
+
+
+def test_a_protected_cell_is_restored_wherever_it_is(tmp_path: Path) -> None:
+    """Rows are restored cell by cell only when the bytes hold an apostrophe; the prescan
+    looks at the whole file, so one protected cell past the first MiB still counts."""
+    from socmodel_cli.readers.table import open_table
+    from socmodel_cli.safecells import restored
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text("session,segment,kind\ns,1,a\n", encoding="utf-8")
+    first = open_table(plain, None)
+    assert not first.apostrophes
+    assert first.close is not None
+    first.close()
+    late = tmp_path / "late.csv"
+    late.write_text("session,segment,kind\n" + "s,1,a\n" * 200_000 + "'=1+2,2,a\n", "utf-8")
+    table = open_table(late, None)
+    assert table.apostrophes
+    *_, (line, cells) = restored(table).rows
+    assert (line, cells) == (200_002, ["=1+2", "2", "a"])

@@ -114,5 +114,8 @@ class _Line:
 
 def restored(table: Table) -> Table:
     """The table with every header and data cell restored (for files socmodel may have written)."""
+    header = [restore(h) for h in table.header]
+    if not table.apostrophes:  # no cell can start with the quote: rows stay as they are
+        return dataclasses.replace(table, header=header)
     rows = ((line, [restore(c) for c in cells]) for line, cells in table.rows)
-    return dataclasses.replace(table, header=[restore(h) for h in table.header], rows=rows)
+    return dataclasses.replace(table, header=header, rows=rows)

@@ -96,6 +96,7 @@ def _binary(path: Path, head: bytes) -> Problem:
 class _Scan:
     quotes: bool  # some cell is quoted, so a row may span lines
     lone_cr: bool  # a carriage return that does not end a CRLF (an old-Mac line end?)
+    apostrophe: bool  # some cell may be one socmodel protected from spreadsheets ('=...)
 
 
 def _prescan(path: Path) -> _Scan:
@@ -107,7 +108,7 @@ def _prescan(path: Path) -> _Scan:
     """
     file = str(path)
     lines = enc.LineCounter()
-    quotes = lone_cr = False
+    quotes = lone_cr = apostrophe = False
     run = 0  # bytes of the current line seen so far
     offset = 0
     with path.open("rb") as fh:
@@ -122,22 +123,25 @@ def _prescan(path: Path) -> _Scan:
                 column = nul - before if before >= 0 else run + nul + 1
                 raise TableProblem(_nul(file, lines.line_at(chunk, nul), column))
             quotes = quotes or b'"' in chunk
+            apostrophe = apostrophe or b"'" in chunk
             # (a CRLF split between two chunks counts as lone: only the bulk path is lost)
             lone_cr = lone_cr or (b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"))
             last = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
             run = run + len(chunk) if last < 0 else len(chunk) - last - 1
             lines.advance(chunk, offset)
             offset += len(chunk)
-    return _Scan(quotes, lone_cr)
+    return _Scan(quotes, lone_cr, apostrophe)
 
 
 def _open_text(path: Path, encoding: str) -> Table:
     file = str(path)
     fast = plain = False
+    apostrophes = True
     if enc.family(encoding) not in {"utf-16", "utf-32"}:
         scan = _prescan(path)
         fast = not scan.quotes
         plain = fast and not scan.lone_cr and enc.family(encoding) == "utf-8"
+        apostrophes = scan.apostrophe
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
     readline = text.readline
@@ -212,7 +216,17 @@ def _open_text(path: Path, encoding: str) -> Table:
             raw.close()
 
     fmt = "tsv" if delimiter == "\t" else "csv"
-    return Table(file, fmt, encoding, delimiter, header_cells, rows(), plain=plain, close=raw.close)
+    return Table(
+        file,
+        fmt,
+        encoding,
+        delimiter,
+        header_cells,
+        rows(),
+        plain=plain,
+        close=raw.close,
+        apostrophes=apostrophes,
+    )
 
 
 _STOP = "The file was not read further"

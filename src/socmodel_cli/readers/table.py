@@ -46,6 +46,9 @@ class Table:
     # through ``rows``; ``close`` then releases the file ``rows`` would have read.
     plain: bool = False
     close: Callable[[], None] | None = None
+    # False when no cell can begin with the apostrophe socmodel writes before formula-like
+    # text (the bytes hold none), so cells need no restoring (:func:`safecells.restored`).
+    apostrophes: bool = True
 
     def locate(self, problem: Problem) -> Problem:
         """``problem`` placed in this table's worksheet (so it renders as ``file:C5``)."""
