@@ -77,14 +77,18 @@ def test_shared_tables_equal_the_functions(
 
 
 SCHEME = """\
-id: t
+id: b
 version: 1.0.0
-title: T
+title: B
 unit: {name: u, keys: [u]}
 codes:
-  - {id: nom, label: N, level: nominal, values: [a, b, c]}
-  - {id: ord, label: O, level: ordinal, values: [1, 2, 3, 4], weights: linear}
-  - {id: itv, label: I, level: interval, values: [0, 1, 2, 5]}
+  - {id: n3, label: N, level: nominal, values: [a, b, c]}
+  - {id: n1, label: N1, level: nominal, values: [a]}
+  - {id: o4, label: O, level: ordinal, values: [1, 2, 3, 4]}
+  - {id: o4l, label: OL, level: ordinal, values: [1, 2, 3, 4], weights: linear}
+  - {id: o2, label: O2, level: ordinal, values: [0, 1]}
+  - {id: i4, label: I, level: interval, values: [0, 1, 2, 5], icc: false}
+  - {id: r3, label: R, level: ratio, values: [1, 2, 4], weights: ratio, icc: false}
 """
 
 
@@ -124,25 +128,9 @@ def test_the_registry_reports_what_the_functions_compute() -> None:
             assert got[key] == estimate, (code.id, key)
 
 
-BATCH_SCHEME = """\
-id: b
-version: 1.0.0
-title: B
-unit: {name: u, keys: [u]}
-codes:
-  - {id: n3, label: N, level: nominal, values: [a, b, c]}
-  - {id: n1, label: N1, level: nominal, values: [a]}
-  - {id: o4, label: O, level: ordinal, values: [1, 2, 3, 4]}
-  - {id: o4l, label: OL, level: ordinal, values: [1, 2, 3, 4], weights: linear}
-  - {id: o2, label: O2, level: ordinal, values: [0, 1]}
-  - {id: i4, label: I, level: interval, values: [0, 1, 2, 5], icc: false}
-  - {id: r3, label: R, level: ratio, values: [1, 2, 4], weights: ratio, icc: false}
-"""
-
-
 @st.composite
 def code_batches(draw: st.DrawFn) -> list[CodeData]:
-    scheme = load_scheme_text(BATCH_SCHEME)
+    scheme = load_scheme_text(SCHEME)
     out = []
     for _ in range(draw(st.integers(1, 8))):
         code = draw(st.sampled_from(scheme.codes))
