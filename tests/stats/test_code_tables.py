@@ -157,3 +157,22 @@ def test_codes_computed_together_equal_codes_computed_alone(datas: list[CodeData
     for data, got in zip(datas, together, strict=True):
         alone = compute_all(CodeData(code=data.code, x=data.x, confidence=data.confidence))
         assert got == alone, data.code.id
+
+
+def test_a_large_code_gives_the_same_numbers_with_small_ones() -> None:
+    """A code large enough for pairwise sums (stack.PAIRWISE_FROM) is summed the same way
+    whether it is computed alone or in a stack with small codes."""
+    scheme = load_scheme_text(SCHEME)
+    rng = np.random.default_rng(3)
+    datas = []
+    for code, units in zip(scheme.codes, [3000, 5, 2500, 7, 2, 1800, 4], strict=True):
+        k = len(code.values or ())
+        idx = rng.integers(-1, k, size=(units, 3)).astype(np.float64)
+        if code.categorical:
+            x = np.where(idx < 0, np.nan, idx)
+        else:
+            cats = np.array(sorted(float(v) for v in code.declared))
+            x = np.where(idx < 0, np.nan, cats[np.maximum(idx, 0).astype(int)])
+        datas.append(CodeData(code=code, x=x, confidence=0.95))
+    for data, got in zip(datas, compute_many(datas), strict=True):
+        assert got == compute_all(CodeData(code=data.code, x=data.x, confidence=0.95)), data.code.id

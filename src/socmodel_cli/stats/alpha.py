@@ -46,7 +46,7 @@ from socmodel_cli.stats._precision import in_frame
 from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
 from socmodel_cli.stats.estimate import Estimate, undefined
 from socmodel_cli.stats.ratio_sums import ratio_delta, ratio_pair_sum
-from socmodel_cli.stats.stack import Stack
+from socmodel_cli.stats.stack import Stack, code_sums
 
 NOT_REPRESENTABLE = (
     "alpha could not be computed in double precision for these values (report this data)"
@@ -158,9 +158,9 @@ def _nominal_by_code(r: RatingList, k: int, code: IntArray, codes: int) -> Float
     unit_of = keys // k
     code_of_unit = np.zeros(r.n_units, dtype=np.int64)
     code_of_unit[r.unit] = code
-    a = np.bincount(
-        code_of_unit[unit_of], weights=n_uc * (n_uc - 1.0) / (r.m[unit_of] - 1.0), minlength=codes
-    )
+    key_code = code_of_unit[unit_of]  # ascending: keys are sorted by unit
+    terms = n_uc * (n_uc - 1.0) / (r.m[unit_of] - 1.0)
+    a = code_sums(terms, np.searchsorted(key_code, np.arange(codes + 1)))
     n = np.bincount(code, minlength=codes).astype(np.float64)
     n_c = np.bincount(code * k + values, minlength=codes * k).reshape(codes, k).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -205,13 +205,13 @@ def _interval_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray
     unit_mean[rated] = unit_sum[rated] / m
     dev = y - unit_mean[r.unit]
     within = np.bincount(r.unit, weights=dev * dev, minlength=r.n_units)[rated]
-    code_of_unit = stack.code_of_unit()[rated]
-    observed = np.bincount(code_of_unit, weights=2.0 * m * within / (m - 1.0), minlength=codes)
-    n = np.bincount(code, minlength=codes).astype(np.float64)
+    unit_bounds = np.searchsorted(stack.code_of_unit()[rated], np.arange(codes + 1))
+    observed = code_sums(2.0 * m * within / (m - 1.0), unit_bounds)
+    n = np.diff(bounds).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(code, weights=y, minlength=codes) / n
-        pooled = y - mean[code]
-        expected = 2.0 * n * np.bincount(code, weights=pooled * pooled, minlength=codes)
+        mean = code_sums(y, bounds) / n
+        pooled: FloatArray = y - mean[code]
+        expected = 2.0 * n * code_sums(pooled * pooled, bounds)
         out: FloatArray = 1.0 - (n - 1.0) * observed / expected
     return out
 
@@ -224,11 +224,8 @@ def _ratio_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray:
         delta = ratio_delta(r.value[i], r.value[j])
         per_unit += np.bincount(r.unit[i], weights=delta, minlength=r.n_units)
     rated = r.m > 0
-    observed = np.bincount(
-        stack.code_of_unit()[rated],
-        weights=2.0 * per_unit[rated] / (r.m[rated] - 1.0),
-        minlength=codes,
-    )
+    unit_bounds = np.searchsorted(stack.code_of_unit()[rated], np.arange(codes + 1))
+    observed = code_sums(2.0 * per_unit[rated] / (r.m[rated] - 1.0), unit_bounds)
     out = np.full(codes, np.nan)
     for g in range(codes):
         vals, counts = np.unique(r.value[bounds[g] : bounds[g + 1]], return_counts=True)

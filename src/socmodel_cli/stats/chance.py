@@ -42,6 +42,7 @@ from socmodel_cli.stats.estimate import (
     nonzero,
     undefined,
 )
+from socmodel_cli.stats.stack import code_sums
 from socmodel_cli.stats.weights import WeightSpec, code_weights
 from socmodel_cli.stats.ztest import z_test
 
@@ -115,11 +116,11 @@ def linearised_estimates(
     n2 = np.bincount(gid, weights=two, minlength=groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         free = 1.0 - pe
-        coef = (np.bincount(gid, weights=pa_i, minlength=groups) / n2 - pe) / free
+        coef = (code_sums(pa_i, starts) / n2 - pe) / free
         # Per-unit contributions whose mean over a code's n units is its coefficient.
         c_i = (n / n2)[gid] * (pa_i - pe[gid] * two) / free[gid]
         c_star = c_i - 2.0 * (1.0 - coef)[gid] * (pe_i - pe[gid]) / free[gid]
-        squares = np.bincount(gid, weights=(c_star - coef[gid]) ** 2, minlength=groups)
+        squares = code_sums((c_star - coef[gid]) ** 2, starts)
     out = []
     for g in range(groups):
         value, used, units = float(coef[g]), int(n2[g]), int(n[g])
