@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from socmodel_cli import stats
 from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, compute_many
 from socmodel_cli.scheme import load_scheme_text
+from socmodel_cli.stats._precision import in_frame, in_frames
 from socmodel_cli.stats.code_tables import CodeTables
 from socmodel_cli.stats.weights import WEIGHT_KINDS
 
@@ -176,3 +177,24 @@ def test_a_large_code_gives_the_same_numbers_with_small_ones() -> None:
         datas.append(CodeData(code=code, x=x, confidence=0.95))
     for data, got in zip(datas, compute_many(datas), strict=True):
         assert got == compute_all(CodeData(code=data.code, x=data.x, confidence=0.95)), data.code.id
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.floats(allow_nan=False, allow_infinity=False, width=64)
+            | st.integers(-5, 5).map(float),
+            max_size=9,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_frames_of_many_runs_are_each_runs_own_frame(runs: list[list[float]]) -> None:
+    values = np.array([v for run in runs for v in run], dtype=np.float64)
+    bounds = np.concatenate([[0], np.cumsum([len(run) for run in runs])]).astype(np.int64)
+    together = in_frames(values, bounds)
+    alone = [in_frame(np.array(run, dtype=np.float64)) for run in runs if run]
+    expected = np.concatenate(alone) if alone else np.zeros(0)
+    np.testing.assert_array_equal(together, expected)

@@ -42,7 +42,7 @@ from socmodel_cli.stats._checks import (
     check_level,
     describe_value,
 )
-from socmodel_cli.stats._precision import in_frame
+from socmodel_cli.stats._precision import in_frames
 from socmodel_cli.stats._sparse import RatingList, count_keys, pairs_in_units
 from socmodel_cli.stats.estimate import Estimate, undefined
 from socmodel_cli.stats.ratio_sums import ratio_delta, ratio_pair_sum
@@ -193,11 +193,7 @@ def _interval_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray
     [1/2, 1)).
     """
     codes, bounds = stack.codes, stack.bounds(code)
-    y = np.empty_like(r.value)
-    for g in range(codes):
-        lo, hi = int(bounds[g]), int(bounds[g + 1])
-        if hi > lo:
-            y[lo:hi] = in_frame(r.value[lo:hi])
+    y = in_frames(r.value, bounds)
     rated = r.m > 0
     m = r.m[rated].astype(np.float64)
     unit_sum = np.bincount(r.unit, weights=y, minlength=r.n_units)
