@@ -206,6 +206,27 @@ def _chance(method: stats.Method, *, weighted: bool) -> dict[str, Any]:
     return {"compute": compute, "batch": batch}
 
 
+def _cohen(weights: str | None) -> dict[str, Any]:
+    """Cohen's kappa (``weights`` None) or weighted kappa from the codes' categorical views:
+    ``compute`` and ``batch`` of the entry (codes' tables stacked)."""
+
+    def batch(ds: Sequence[CodeData]) -> list[Estimate]:
+        out: dict[int, Estimate] = {}
+        alike: dict[float, list[int]] = {}
+        for i, d in enumerate(ds):
+            alike.setdefault(d.confidence, []).append(i)
+        for confidence, members in alike.items():
+            views = [ds[i].tables.view for i in members]
+            got = stats.cohen_kappa_of_views(views, weights, confidence)
+            out.update(zip(members, got, strict=True))
+        return [out[i] for i in range(len(ds))]
+
+    def compute(d: CodeData) -> Estimate:
+        return batch([d])[0]
+
+    return {"compute": compute, "batch": batch}
+
+
 def _conger(*, weighted: bool) -> dict[str, Any]:
     """Conger's kappa from the codes' shared tables: ``compute`` and ``batch`` of the entry."""
 
@@ -382,7 +403,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ALL_LEVELS,
         "two",
         True,
-        _cat(stats.cohen_kappa),
+        **_cohen(None),
     ),
     Coefficient(
         "weighted_kappa_linear",
@@ -393,7 +414,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "two",
         True,
-        _cat(stats.weighted_kappa, weights="linear"),
+        **_cohen("linear"),
     ),
     Coefficient(
         "weighted_kappa_quadratic",
@@ -404,7 +425,7 @@ COEFFICIENTS: tuple[Coefficient, ...] = (
         ORDERED,
         "two",
         True,
-        _cat(stats.weighted_kappa, weights="quadratic"),
+        **_cohen("quadratic"),
     ),
     Coefficient(
         "fleiss_kappa",

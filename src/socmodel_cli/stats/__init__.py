@@ -21,7 +21,13 @@ from socmodel_cli.stats.chance import (
 from socmodel_cli.stats.conger import conger_kappa
 from socmodel_cli.stats.estimate import Estimate, Level
 from socmodel_cli.stats.icc import FORMS, FTest, IccForm, IccResult, icc, icc_all
-from socmodel_cli.stats.kappa import cohen_kappa, light_kappa, scott_pi, weighted_kappa
+from socmodel_cli.stats.kappa import (
+    cohen_kappa,
+    cohen_kappa_of_views,
+    light_kappa,
+    scott_pi,
+    weighted_kappa,
+)
 from socmodel_cli.stats.scale_agreement import (
     LimitsOfAgreement,
     agreement_within,
@@ -59,6 +65,7 @@ __all__ = [
     "cohen_kappa",
     "cohen_kappa_from_table",
     "cohen_kappa_null_se",
+    "cohen_kappa_of_views",
     "conger_kappa",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",

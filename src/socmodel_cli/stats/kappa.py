@@ -10,6 +10,7 @@ undefined estimate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -32,7 +33,7 @@ from socmodel_cli.stats.estimate import (
 from socmodel_cli.stats.stack import Stack
 from socmodel_cli.stats.tables import (
     coder_pair_tables,
-    cohen_kappa_from_table,
+    cohen_kappas,
     contingency_table,
     kappa_of_tables,
     scott_pi_from_table,
@@ -48,7 +49,13 @@ def _two_coder_view(
     categories: FloatArray | None,
 ) -> tuple[CategoricalView, NDArray[np.float64], dict[str, int]] | Estimate:
     """The contingency table of a two-coder code, or the undefined estimate explaining why not."""
-    view = categorical_view(ratings, level, n_categories, categories)
+    return _two_coder_table(name, categorical_view(ratings, level, n_categories, categories))
+
+
+def _two_coder_table(
+    name: str, view: CategoricalView | str
+) -> tuple[CategoricalView, NDArray[np.float64], dict[str, int]] | Estimate:
+    """:func:`_two_coder_view` of a view already built."""
     if isinstance(view, str):
         return undefined(view)
     n_coders = view.codes.shape[1]
@@ -83,11 +90,8 @@ def cohen_kappa(
     kappa = (p_o - p_e) / (1 - p_e), p_o = share of jointly rated units on which the coders
     agree, p_e = sum_k r_k c_k from each coder's own category shares.
     """
-    got = _two_coder_view("Cohen's kappa", ratings, level, n_categories, categories)
-    if isinstance(got, Estimate):
-        return got
-    _, table, excluded = got
-    return _with_exclusions(cohen_kappa_from_table(table, confidence=confidence), excluded)
+    view = categorical_view(ratings, level, n_categories, categories)
+    return cohen_kappa_of_views([view], None, confidence)[0]
 
 
 def weighted_kappa(
@@ -111,13 +115,35 @@ def weighted_kappa(
         return undefined(
             "weighted kappa needs ordered categories; this code is nominal (use Cohen's kappa)"
         )
-    got = _two_coder_view("weighted kappa", ratings, level, n_categories, categories)
-    if isinstance(got, Estimate):
-        return got
-    view, table, excluded = got
-    w = agreement_weights(weights, view.positions)
-    est = cohen_kappa_from_table(table, w, confidence=confidence)
-    return _with_exclusions(est, excluded)
+    view = categorical_view(ratings, level, n_categories, categories)
+    return cohen_kappa_of_views([view], weights, confidence)[0]
+
+
+def cohen_kappa_of_views(
+    views: Sequence[CategoricalView | str], weights: str | None, confidence: float
+) -> list[Estimate]:
+    """Cohen's kappa (``weights`` None) or weighted kappa of many codes at once: their
+    contingency tables are stacked (one stack per set of categories)."""
+    name = "Cohen's kappa" if weights is None else "weighted kappa"
+    out: dict[int, Estimate] = {}
+    stacks: dict[bytes, list[tuple[int, CategoricalView, FloatArray, dict[str, int]]]] = {}
+    for i, view in enumerate(views):
+        found = _two_coder_table(name, view)
+        if isinstance(found, Estimate):
+            out[i] = found
+        else:
+            shown, table, excluded = found
+            key = np.asarray(shown.k).tobytes() + shown.positions.tobytes()
+            stacks.setdefault(key, []).append((i, shown, table, excluded))
+    for members in stacks.values():
+        view = members[0][1]
+        w = None if weights is None else agreement_weights(weights, view.positions)
+        tables = np.stack([table for _, _, table, _ in members])
+        for (i, _, _, excluded), est in zip(
+            members, cohen_kappas(tables, w, confidence=confidence), strict=True
+        ):
+            out[i] = _with_exclusions(est, excluded)
+    return [out[i] for i in range(len(views))]
 
 
 def scott_pi(

@@ -144,8 +144,10 @@ def kappa_of_tables(tables: FloatArray, weights: FloatArray | None = None) -> Ka
         pe = (w * (r[:, :, None] * c[:, None, :])).sum(axis=(1, 2))
         defined = (n > 0) & (1.0 - pe > _DEGENERATE)
         kappa = np.where(defined, (po - pe) / (1.0 - pe), np.nan)
-        wr = c @ w.T  # (P, k): sum_j c_j w_ij
-        wc = r @ w  # (P, k): sum_i r_i w_ij
+        # Broadcast sums, not matmul: a table's numbers then do not depend on the tables
+        # computed with it (BLAS may order a row's sums differently in a larger product).
+        wr = (c[:, None, :] * w[None]).sum(axis=2)  # (P, k): sum_j c_j w_ij
+        wc = (r[:, :, None] * w[None]).sum(axis=1)  # (P, k): sum_i r_i w_ij
         spread = (wr[:, :, None] + wc[:, None, :]) * (1.0 - kappa)[:, None, None]
         inner = (p * (w - spread) ** 2).sum(axis=(1, 2))
         var = (inner - (kappa - pe * (1.0 - kappa)) ** 2) / (n * (1.0 - pe) ** 2)
@@ -166,13 +168,25 @@ def cohen_kappa_from_table(
     A table of one unit gets no standard error and no interval.
     """
     t = _as_table(table)
-    n = float(t.sum())
-    if n == 0:
-        return undefined("nothing pairable: no unit was rated by both coders")
-    got = kappa_of_tables(t[None], weights)
-    if not got.defined[0]:
-        return undefined(no_variation_reason(t), units_used=int(n))
-    return kappa_estimate(float(got.value[0]), float(got.se[0]), int(n), confidence)
+    (est,) = cohen_kappas(t[None], weights, confidence=confidence)
+    return est
+
+
+def cohen_kappas(
+    tables: FloatArray, weights: FloatArray | None = None, *, confidence: float = 0.95
+) -> list[Estimate]:
+    """:func:`cohen_kappa_from_table` of each table of a stack ``(P, k, k)``."""
+    got = kappa_of_tables(tables, weights)
+    out = []
+    for j, table in enumerate(tables):
+        n = int(got.n[j])
+        if n == 0:
+            out.append(undefined("nothing pairable: no unit was rated by both coders"))
+        elif not got.defined[j]:
+            out.append(undefined(no_variation_reason(table), units_used=n))
+        else:
+            out.append(kappa_estimate(float(got.value[j]), float(got.se[j]), n, confidence))
+    return out
 
 
 def kappa_estimate(kappa: float, se: float, n: int, confidence: float) -> Estimate:
