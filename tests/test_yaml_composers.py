@@ -26,7 +26,7 @@ from socmodel_cli.scheme import yamlsource as ys
 # LS / PS, a BOM, directives, tags, odd anchor names) or of what libyaml refuses: one kind
 # only, so that a rule of yamlsource._PURE_ONLY left out shows.
 
-WILD_KINDS = ["tab", "break", "bom", "directive", "tag", "anchor", "escape", "key"]
+WILD_KINDS = ["tab", "break", "bom", "directive", "tag", "anchor", "escape", "key", "block"]
 Wild = dict[str, list[str]]
 
 PLAIN = [
@@ -245,12 +245,33 @@ def yaml_texts(draw: st.DrawFn) -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
+# Top-level entries of a wild kind for scheme_texts: in an otherwise valid scheme, so that
+# libyaml reads them and a difference shows.
+WILD_ENTRIES: Wild = {
+    "directive": ["%YAML 1.1\n---\nnotes: [yes, on, n, 017, 0o17, 1_0]", "%YAML 1.1\n---\nn: 1:20"],
+    "tag": ["notes: !!str &n text", "notes: [!!str &n a, !!int 1]", "notes: !!map! {}", "n: ! 1"],
+    "anchor": ["notes: &n [a]\nmore: {*n: 1}", "notes: &n a\n*n: b", "notes: [&n a, *n]"],
+    "key": ['notes: ["a":1]', "notes: [[a]:1, 'b':2]", 'notes: {"a":1}', "notes: [a :1]"],
+    "tab": ['notes:\t"x"', "notes: [a,\tb]", "notes: |\n  \tx"],
+    "break": ["notes: a\u2028b: c", "notes:\u2029  - x"],
+    "bom": ["notes: [x\ufeff, y]", "no\ufefftes: x"],
+    "escape": ['notes: "\\ud800"', 'notes: "\\ud83d\\ude00"', 'notes: "\\/"'],
+    "block": ["notes: |#c\n  x", "notes: |\n \n   x", "notes: >-\n  \n  x", "notes: |2\n   x"],
+}
+
+
 @st.composite
 def scheme_texts(draw: st.DrawFn) -> str:
     """The suite's small scheme with a few lines changed: near what a researcher writes."""
     t = _Texts(draw)
     lines = MINI_SCHEME.splitlines()
-    for _ in range(draw(st.integers(1, 4))):
+    if t.wild in WILD_ENTRIES:
+        entry = draw(st.sampled_from(WILD_ENTRIES[t.wild]))
+        if entry.startswith("%"):
+            lines.insert(0, entry)
+        else:
+            lines.insert(draw(st.sampled_from([3, 6, len(lines)])), entry)
+    for _ in range(draw(st.integers(0, 3))):
         i = draw(st.integers(0, len(lines) - 1))
         line = lines[i]
         head, colon, _ = line.partition(": ")
@@ -260,7 +281,14 @@ def scheme_texts(draw: st.DrawFn) -> str:
         elif change == 2:  # indented otherwise
             lines[i] = " " * draw(st.integers(0, 6)) + line.lstrip()
         elif change == 3:
-            lines.insert(i, draw(st.sampled_from([line, "", "# comment", "  # é", "...", "---"])))
+            lines.insert(
+                i,
+                draw(
+                    st.sampled_from(
+                        [line, "", "# comment", "  # é", "...", "---", "notes:", "notes: [a: ]"]
+                    )
+                ),
+            )
         elif change == 4:
             del lines[i]
         else:
