@@ -1,7 +1,8 @@
 """Safe, located, bounded YAML reading.
 
-ruamel.yaml composes the document into a node graph; we then build plain Python
-values ourselves, so that:
+ruamel.yaml composes the document into a node graph (fed by libyaml's parser where
+ruamel.yaml.clib is installed and the text is one the two parsers read alike, else by
+ruamel's pure-Python parser); we then build plain Python values ourselves, so that:
 
 * no tag outside the YAML core schema is honoured (no object construction at all);
 * every mapping key and value keeps its ``line:column`` for error messages;
@@ -15,15 +16,18 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml import main as ruamel_main
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 
 from socmodel_cli.problems import Problem, error
 from socmodel_cli.scheme.yamldepth import too_deep
@@ -222,8 +226,103 @@ def _recursion_guard() -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
-def read_yaml_text(text: str, file: str) -> Located:
-    """Compose and build ``text``; raise ``_Stop`` (via ``load_yaml_*``) on any problem."""
+class _LibyamlLoader:
+    """What ruamel's Composer asks of its loader: a parser (here libyaml's) and a resolver."""
+
+    max_depth = 0  # no limit of ruamel's own: MAX_DEPTH and the recursion guard bound it
+    yaml_version = None  # as ruamel's scanner has it without a %YAML directive: YAML 1.2
+
+    def __init__(self, parser: Any) -> None:
+        self._parser = parser
+        self._scanner = self  # where the resolver looks for the version, once per node
+        self._resolver = VersionedResolver(loadumper=self)
+
+
+class _AskPure(Exception):
+    """The libyaml route would mark this text otherwise than the pure parser."""
+
+
+class _LibyamlComposer(Composer):
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        event = self.parser.peek_event()
+        if not event.value and not event.style:
+            # An empty value (``key:`` with nothing after it), key or entry: ruamel marks it
+            # at the next token in a block mapping and just after ``:`` in a flow one,
+            # libyaml the other way round.
+            raise _AskPure
+        return super().compose_scalar_node(anchor)
+
+
+def _compose(text: str, *, pure: bool) -> Node | None:
+    """The node graph of ``text``'s single document, from ruamel's composer.
+
+    ``pure``: ruamel's pure-Python reader, scanner and parser feed it: the authority for
+    every error message and mark. Otherwise libyaml's (ruamel.yaml.clib's ``CParser``) feed
+    it, about four times faster; raises ``ImportError`` when that is not installed. The
+    composer stays ruamel's Python one even then: libyaml's own composer (what
+    ``YAML(pure=False).compose`` runs) recurses on the C stack with no limit, so nesting that
+    the depth pre-scan misses (it can be hidden from it) would crash the interpreter instead
+    of raising ``RecursionError``.
+    """
+    node: Node | None
+    if pure:
+        node = YAML(typ="safe", pure=True).compose(text)  # round-trip would mark folds with BEL
+        return node
+    c_parser = getattr(ruamel_main, "CParser", None)  # None where ruamel could not import it
+    if c_parser is None:
+        raise ImportError("ruamel.yaml.clib (libyaml) is not available")
+    node = _LibyamlComposer(loader=_LibyamlLoader(c_parser(text))).get_single_node()
+    return node
+
+
+# Texts that libyaml (a YAML 1.1 parser; 0.1.7 in ruamel.yaml.clib) may accept and read
+# otherwise than ruamel's parser go to the pure parser. tests/test_yaml_composers.py looks
+# for more; each pattern also matches texts that would be read alike, which costs only time.
+# (Each starts with a character, not an anchor or a lookbehind, so that re can skip ahead.)
+_PURE_ONLY = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # a directive: %YAML 1.1 switches ruamel to 1.1's booleans and octals (yes, 017),
+        # which the libyaml route cannot pass on to the resolver
+        r"%(?<![^\r\n]%)",
+        # a tab: libyaml takes it for a separator where ruamel refuses it (key:<tab>"x");
+        # U+0085, U+2028, U+2029: line breaks to libyaml, text to ruamel (lines shift);
+        # U+FEFF after the start: libyaml counts it as two columns, or refuses it
+        r"[\t\u0085\u2028\u2029\ufeff]",
+        # a tag (a scheme has none): libyaml allows more characters in one (!!map!), and
+        # marks `!!str &a x` at the tag where ruamel marks it at the anchor
+        r"!(?<![^\s\[{,:]!)",
+        # an anchor or alias name run into ?:%@` : ruamel reads `*a:` as the alias `a:`,
+        # libyaml as `*a` then `:`
+        r"[&*][0-9A-Za-z_-]+[?:%@`]",
+        # a block scalar's header run into `#` (|-#): a comment to libyaml, an error to
+        # ruamel; or followed by a line of spaces only: ruamel then refuses a later line
+        # indented deeper ("more indented follow up line"), libyaml does not
+        r"[|>][-+0-9]*(?:#| *(?:#[^\r\n]*)?(?:\r\n?|\n) +(?:\r\n?|\n))",
+        # `:` run into a value after a quoted or bracketed key: ["a":1] is a pair to
+        # libyaml, an error to ruamel
+        r"[\"'\]}] *:[^ \r\n]",
+    )
+)
+
+
+def _compose_fast(text: str) -> Node | None:
+    """libyaml's parser first; on any failure ruamel's pure one, whose errors are reported."""
+    if not any(pattern.search(text) for pattern in _PURE_ONLY):
+        with suppress(Exception):  # a syntax error, a missing extension, anything at all
+            node = _compose(text, pure=False)
+            # A document that is one scalar is no scheme, and libyaml indents a block scalar
+            # at the root otherwise (``|`` then ``# text`` at column 1: a comment to libyaml).
+            if not isinstance(node, ScalarNode):
+                return node
+    return _compose(text, pure=True)
+
+
+def read_yaml_text(text: str, file: str, *, pure: bool = False) -> Located:
+    """Compose and build ``text``; raise ``_Stop`` (via ``load_yaml_*``) on any problem.
+
+    ``pure``: compose with ruamel's pure-Python parser only (the tests compare the two).
+    """
     deep = too_deep(text)
     if deep is not None:  # before parsing: ruamel's work grows with depth for every token
         raise _Stop(
@@ -236,11 +335,10 @@ def read_yaml_text(text: str, file: str) -> Located:
                 column=deep.column,
             )
         )
-    yaml = YAML(typ="safe", pure=True)  # the round-trip composer marks folds with BEL
     builder = _Builder(file)
     try:
         with _recursion_guard():
-            node = yaml.compose(text)
+            node = _compose(text, pure=True) if pure else _compose_fast(text)
     except RecursionError:
         raise _Stop(
             error("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", file=file)
