@@ -6,6 +6,7 @@ so the loader can point at the line and column.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from socmodel_cli.scheme.model import Scheme
@@ -100,15 +101,20 @@ def _missing_index(scheme: Scheme, value: int | float | str) -> int | None:
     from socmodel_cli.values import parse_number
 
     number = value if not isinstance(value, str) else parse_number(value)
-    for i, token in enumerate(scheme.missing):
-        text = token.strip()
+    for i, (text, parsed) in enumerate(_missing_tokens(tuple(scheme.missing))):
         if isinstance(value, str) and text == value:
             return i
-        if isinstance(number, int | float):
-            parsed = parse_number(text)
-            if isinstance(parsed, float) and parsed == float(number):
-                return i
+        if isinstance(number, int | float) and isinstance(parsed, float) and parsed == number:
+            return i
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _missing_tokens(missing: tuple[str, ...]) -> tuple[tuple[str, object], ...]:
+    """Each missing token stripped and read as a number: once per scheme, not per value."""
+    from socmodel_cli.values import parse_number
+
+    return tuple((token.strip(), parse_number(token.strip())) for token in missing)
 
 
 def _numeric(scheme: Scheme, i: int) -> Iterator[Finding]:
