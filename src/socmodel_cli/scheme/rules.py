@@ -104,7 +104,11 @@ def _missing_index(scheme: Scheme, value: int | float | str) -> int | None:
     for i, (text, parsed) in enumerate(_missing_tokens(tuple(scheme.missing))):
         if isinstance(value, str) and text == value:
             return i
-        if isinstance(number, int | float) and isinstance(parsed, float) and parsed == float(number):
+        if (
+            isinstance(number, int | float)
+            and isinstance(parsed, float)
+            and parsed == float(number)
+        ):
             return i
     return None
 
