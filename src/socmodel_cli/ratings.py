@@ -94,6 +94,46 @@ class RatingsBuilder:
         )
 
 
+# Ratings taken at once by :func:`group_stably`: its working memory is a few of these.
+GROUP_CHUNK = 1 << 18
+
+
+def group_stably(
+    keys: npt.NDArray[np.signedinteger[Any]], n_keys: int, chunk: int = GROUP_CHUNK
+) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.intp]]:
+    """``np.argsort(keys, kind="stable")`` for keys in ``range(n_keys)``, and each key's
+    bounds in it (``order[bounds[k] : bounds[k + 1]]`` are key ``k``'s positions).
+
+    The order is int32 while there are fewer than 2^31 keys (4 bytes a position, kept for
+    the run), and it is made without a whole-array transient: a counting sort, ``chunk``
+    positions at a time (each chunk sorted stably on its own and written into every key's
+    segment after what earlier chunks put there). A whole argsort would return 8-byte
+    positions for every key, and numpy's bincount would copy every key to 8 bytes.
+    """
+    n = int(keys.size)
+    counts = np.zeros(n_keys, dtype=np.intp)
+    for start in range(0, n, chunk):
+        counts += np.bincount(keys[start : start + chunk], minlength=n_keys)
+    bounds = np.zeros(n_keys + 1, dtype=np.intp)
+    np.cumsum(counts, out=bounds[1:])
+    order = np.empty(n, dtype=np.int32 if n < 1 << 31 else np.intp)
+    cursor = bounds[:-1].copy()  # where each key's next position goes
+    steps = np.arange(min(n, chunk), dtype=np.intp)
+    for start in range(0, n, chunk):
+        part = keys[start : start + chunk]
+        sorted_at = np.argsort(part, kind="stable")
+        in_part = np.bincount(part, minlength=n_keys)
+        # The j-th of the sorted chunk is the (j - first)-th of its key in the chunk, where
+        # first is how many of the chunk's keys are smaller: it goes to cursor + j - first.
+        shift = cursor - (np.cumsum(in_part) - in_part)
+        to = shift[part[sorted_at]]
+        to += steps[: part.size]
+        sorted_at += start
+        order[to] = sorted_at
+        cursor += in_part
+    return order, bounds
+
+
 @dataclass(frozen=True)
 class CodeMatrix:
     """One code's ratings as a units x coders array (NaN = not coded)."""
@@ -121,10 +161,7 @@ class Ratings:
     @cached_property
     def _by_code(self) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.intp]]:
         """The ratings grouped by code once: a stable order and each code's bounds in it."""
-        order = np.argsort(self.code, kind="stable")  # a radix sort of the small code ids
-        bounds = np.searchsorted(self.code[order], np.arange(len(self.scheme.codes) + 1))
-        # Kept for the whole run: 4 bytes a rating rather than 8.
-        return (order.astype(np.int32) if order.size < 1 << 31 else order), bounds
+        return group_stably(self.code, len(self.scheme.codes))
 
     @cached_property
     def _code_numbers(self) -> dict[str, int]:
