@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from tests.conftest import MINI_SCHEME
 
 from socmodel_cli.ratings import group_stably
+from socmodel_cli.readers import columnar
+from socmodel_cli.scheme.load import load_scheme
+from socmodel_cli.validation import validate_files
 
 
 @pytest.mark.parametrize("n_keys", [1, 2, 3, 10, 500, 40_000])
@@ -33,3 +39,29 @@ def test_group_stably_of_one_key_is_reading_order() -> None:
     order, bounds = group_stably(keys, 4, chunk=512)
     assert np.array_equal(order, np.arange(3_000))
     assert bounds.tolist() == [0, 3_000, 3_000, 3_000, 3_000]
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+@pytest.mark.parametrize("n_coders", [3, (1 << 15) + 5])
+def test_coder_ids_widen_past_32767_coders(
+    bulk: bool, n_coders: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Coder ids take two bytes while there are fewer than 32,768 coders; the 32,769th
+    widens the column, in the row reader and the column-wise one, without losing a rating."""
+    (tmp_path / "mini.yaml").write_text(MINI_SCHEME, encoding="utf-8")
+    scheme = load_scheme(tmp_path / "mini.yaml")
+    names = [f"c{i}" for i in range(n_coders)]
+    # Each coder rates a unit; then the first and the last coders rate once more.
+    rows = [(f"S{i}", n) for i, n in enumerate(names)] + [("S0", names[-1]), ("S1", names[0])]
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "session,segment,coder,code,value\n" + "".join(f"{s},1,{c},conc,1\n" for s, c in rows),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOCMODEL_BULK_MIN_BYTES", "0" if bulk else str(1 << 62))
+    monkeypatch.setattr(columnar, "BLOCK", 5_000)
+    result = validate_files(scheme, [path])
+    ratings = result.ratings
+    assert ratings.coder.dtype == (np.int16 if n_coders < 1 << 15 else np.int32)
+    assert ratings.coders == tuple(names)
+    assert [ratings.coders[c] for c in ratings.coder.tolist()] == [c for _, c in rows]

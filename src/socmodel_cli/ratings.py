@@ -39,7 +39,8 @@ class RatingsBuilder:
         # Two bytes a rating for the code while the scheme has fewer than 32,768 codes.
         self.code = array("h" if len(scheme.codes) < 1 << 15 else "i")
         self.unit = array("i")
-        self.coder = array("i")
+        # Two bytes a rating for the coder too, widened on the 32,769th coder (coder_id).
+        self.coder = array("h")
         self.value = array("d")
         self.line = array("i")
         # Ratings arrive file by file, and a code sits in one column of a file: so the file
@@ -55,9 +56,13 @@ class RatingsBuilder:
         self.file_ends.append(len(self.code))
 
     def coder_id(self, name: str) -> int:
+        """The coder's number; a new coder may replace ``self.coder`` by a wider array
+        (so whoever holds ``self.coder.append`` takes it again after a new coder)."""
         found = self.coders.get(name)
         if found is None:
             found = self.coders[name] = len(self.coders)
+            if found == 1 << 15 and self.coder.typecode == "h":
+                self.coder = array("i", self.coder)
         return found
 
     def unit_id(self, key: UnitKey, label: UnitKey | None = None) -> int:
@@ -152,7 +157,7 @@ class Ratings:
     files: tuple[str, ...]
     code: npt.NDArray[np.signedinteger[Any]]  # int16 (int32 for 32,768 codes or more)
     unit: npt.NDArray[np.int32]
-    coder: npt.NDArray[np.int32]
+    coder: npt.NDArray[np.signedinteger[Any]]  # int16 (int32 for 32,768 coders or more)
     value: npt.NDArray[np.float64]
     file: npt.NDArray[np.integer[Any]]  # uint16 (int32 for 65,536 files or more)
     line: npt.NDArray[np.int32]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -201,7 +202,7 @@ def validate_files(
     )
 
 
-def _present(ids: npt.NDArray[np.int32], size: int) -> npt.NDArray[np.bool_]:
+def _present(ids: npt.NDArray[np.signedinteger[Any]], size: int) -> npt.NDArray[np.bool_]:
     """Which of ``range(size)`` occur in ``ids``: a table the size of the ids' range, filled a
     million at a time (numpy indexes with 8-byte integers, so all at once would copy ``ids``
     at twice its size; a sorted copy for np.unique costs more)."""
@@ -486,7 +487,10 @@ def _read_rows(
                 )
                 continue
             found = coders.get(coder_name)
-            coder_no = found if found is not None else builder.coder_id(coder_name)
+            if found is None:
+                found = builder.coder_id(coder_name)
+                add_coder = builder.coder.append  # the column may have been widened
+            coder_no = found
         if code_col is not None:
             assert value_col is not None
             code_id = base_key(cells[code_col])
