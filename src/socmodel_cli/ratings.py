@@ -47,6 +47,8 @@ class RatingsBuilder:
         # and column of a rating are kept as boundaries and a small map, not per rating.
         self.file_ends: list[int] = []
         self.columns: dict[tuple[int, int], int] = {}
+        # The key strings of this file's units so far (see shared), by their text.
+        self.parts: dict[str, str] = {}
 
     def add_file(self, path: str) -> int:
         self.files.append(path)
@@ -54,6 +56,7 @@ class RatingsBuilder:
 
     def end_file(self) -> None:
         self.file_ends.append(len(self.code))
+        self.parts.clear()
 
     def coder_id(self, name: str) -> int:
         """The coder's number; a new coder may replace ``self.coder`` by a wider array
@@ -65,12 +68,20 @@ class RatingsBuilder:
                 self.coder = array("i", self.coder)
         return found
 
+    def shared(self, key: UnitKey) -> UnitKey:
+        """``key`` made of the same string objects as this file's earlier keys with the same
+        parts: a unit then costs its tuple, not new strings (a session's segments all name
+        the session; each row read brings its own copy of the text)."""
+        parts = self.parts
+        return tuple([None if k is None else parts.setdefault(k, k) for k in key])
+
     def unit_id(self, key: UnitKey, label: UnitKey | None = None) -> int:
+        """The unit's number; a new unit keeps ``key`` (pass it through :meth:`shared`)."""
         found = self.units.get(key)
         if found is None:
             found = self.units[key] = len(self.units)
             # One tuple for both when the key was written as it is normalised (the usual).
-            self.labels.append(key if label is None or label == key else label)
+            self.labels.append(key if label is None or label == key else self.shared(label))
         return found
 
     def build(self) -> Ratings:

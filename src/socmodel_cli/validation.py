@@ -456,10 +456,10 @@ def _read_rows(
     miss = object()
     get_keys = itemgetter(*key_pos) if len(key_pos) > 1 else (lambda cells: (cells[key_pos[0]],))
     # Raw key cells -> unit number, for codes using all keys (None: a key cell is empty).
-    unit_of_raw: dict[tuple[str, ...], int | None] = {}
+    unit_of_raw: dict[UnitKey, int | None] = {}
     coder_col, code_col, value_col = cols.coder, cols.code, cols.value
     track_version = cols.scheme_id is not None or cols.scheme_version is not None
-    units, coders = builder.units, builder.coders
+    units, coders, shared = builder.units, builder.coders, builder.shared
     norm = normaliser(scheme.unit.normalize)
     add_code, add_unit, add_coder = builder.code.append, builder.unit.append, builder.coder.append
     add_value, add_line = builder.value.append, builder.line.append
@@ -539,6 +539,7 @@ def _read_rows(
                     continue
                 unit_no = units.get(unit)
                 if unit_no is None:
+                    unit = shared(unit)  # the row's strings go with the row
                     written = tuple([k.strip() for k in raw_keys])
                     unit_no = builder.unit_id(
                         unit,
@@ -548,7 +549,7 @@ def _read_rows(
                     )
                 if used is None:
                     # Share the tuple when nothing was stripped, so the cache costs one slot.
-                    unit_of_raw[raw_keys if raw_keys != unit else keys] = unit_no
+                    unit_of_raw[raw_keys if raw_keys != unit else unit] = unit_no
             if value.__class__ is not float:
                 assert isinstance(value, CellError)
                 sink.add(
