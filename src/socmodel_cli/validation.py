@@ -177,6 +177,9 @@ def validate_files(
         info.errors = sink.errors - before[0]
         info.warnings = sink.warnings - before[1]
     ratings = builder.build()
+    # The columns live on in the ratings; the builder's lookup of units and coders by name
+    # (about 80 bytes a unit) is not needed past this point.
+    del builder
     ratings = duplicates(ratings, sink.add)
     sink.extend(near_match_keys(ratings))
     if all(info.layout is not None for info in infos):
