@@ -8,7 +8,11 @@ import numpy as np
 import pytest
 from tests.conftest import MINI_SCHEME
 
-from socmodel_cli.ratings import group_stably
+from socmodel_cli import ratings as ratings_module
+from socmodel_cli import ratings_checks
+from socmodel_cli.problems import Problem
+from socmodel_cli.ratings import Ratings, RatingsBuilder, group_stably
+from socmodel_cli.ratings_checks import duplicates
 from socmodel_cli.readers import columnar
 from socmodel_cli.scheme.load import load_scheme
 from socmodel_cli.validation import validate_files
@@ -65,3 +69,51 @@ def test_coder_ids_widen_past_32767_coders(
     assert ratings.coder.dtype == (np.int16 if n_coders < 1 << 15 else np.int32)
     assert ratings.coders == tuple(names)
     assert [ratings.coders[c] for c in ratings.coder.tolist()] == [c for _, c in rows]
+
+
+def _ratings_with_repeats(tmp_path: Path, seed: int, n: int) -> Ratings:
+    (tmp_path / "mini.yaml").write_text(MINI_SCHEME, encoding="utf-8")
+    builder = RatingsBuilder(load_scheme(tmp_path / "mini.yaml"))
+    rng = np.random.default_rng(seed)
+    for f in range(2):
+        builder.add_file(f"f{f}.csv")
+        for line in range(2, n // 2 + 2):
+            unit = builder.unit_id((f"S{rng.integers(0, 6)}", "1"))
+            coder = builder.coder_id(f"c{rng.integers(0, 3)}")
+            for column, item in zip(
+                (builder.code, builder.unit, builder.coder, builder.line),
+                (int(rng.integers(0, 4)), unit, coder, line),
+                strict=True,
+            ):
+                column.append(item)
+            builder.value.append(float(rng.integers(0, 2)))
+        builder.end_file()
+    return builder.build()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_duplicates_in_chunks_keep_the_first_rating(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of a few ratings find the same repeats, report the same problems and keep the
+    same ratings (the first of each unit x coder x code, in reading order)."""
+    results = []
+    for chunk in (1 << 18, 7, 1):
+        monkeypatch.setattr(ratings_checks, "GROUP_CHUNK", chunk)
+        monkeypatch.setattr(ratings_module, "GROUP_CHUNK", chunk)
+        problems: list[Problem] = []
+        kept = duplicates(_ratings_with_repeats(tmp_path, seed, 300), problems.append)
+        columns = [getattr(kept, c).tolist() for c in ("code", "unit", "coder", "value")]
+        results.append((columns, kept.file.tolist(), kept.line.tolist(), problems))
+    assert results[0] == results[1] == results[2]
+    columns, files, lines, problems = results[0]
+    assert problems
+    seen = set()
+    expected = []
+    whole = _ratings_with_repeats(tmp_path, seed, 300)
+    for i in range(len(whole)):
+        key = (int(whole.code[i]), int(whole.unit[i]), int(whole.coder[i]))
+        if key not in seen:
+            seen.add(key)
+            expected.append((int(whole.file[i]), int(whole.line[i])))
+    assert list(zip(files, lines, strict=True)) == expected

@@ -218,14 +218,18 @@ class Ratings:
 
     def compacted(self, keep: npt.NDArray[np.bool_]) -> Ratings:
         """:meth:`select`, written over this object's own columns: the kept ratings move to
-        the front of each array in turn, so the peak is one column's copy, not all of them.
-        This object's columns are garbage afterwards; call it only on ratings nobody else
-        holds (validation does, on the ratings it has just built)."""
+        the front of each array, a chunk of ratings at a time, so the peak is a chunk's
+        copy, not a column's. This object's columns are garbage afterwards; call it only on
+        ratings nobody else holds (validation does, on the ratings it has just built)."""
         kept = int(np.count_nonzero(keep))
 
         def compact(original: npt.NDArray[Any]) -> npt.NDArray[Any]:
             column = original if original.flags.writeable else original.copy()
-            column[:kept] = column[keep]
+            to = 0  # never past the chunk being read: what is written was read already
+            for start in range(0, column.size, GROUP_CHUNK):
+                part = column[start : start + GROUP_CHUNK][keep[start : start + GROUP_CHUNK]]
+                column[to : to + part.size] = part
+                to += part.size
             return column[:kept]
 
         return Ratings(
