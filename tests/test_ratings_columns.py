@@ -117,3 +117,31 @@ def test_duplicates_in_chunks_keep_the_first_rating(
             seen.add(key)
             expected.append((int(whole.file[i]), int(whole.line[i])))
     assert list(zip(files, lines, strict=True)) == expected
+
+
+def test_near_match_keys_in_chunks_name_the_same_first_ratings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Units whose keys differ by leading zeros or case between coders are found, and named
+    by their first rating, the same whatever the size of the chunks searched."""
+    (tmp_path / "mini.yaml").write_text(MINI_SCHEME, encoding="utf-8")
+    scheme = load_scheme(tmp_path / "mini.yaml")
+    lines = ["session,segment,coder,code,value"]
+    for s in range(1, 8):
+        for seg in range(1, 4):
+            lines.append(f"S{s},{seg},ann,conc,{(s + seg) % 4}")
+            session = f"S0{s}" if s % 2 else (f"s{s}" if s % 3 else f"S{s}")
+            lines.append(f"{session},{seg},bo,conc,{s % 4}")
+            lines.append(f"S{s},{seg},cy,kind,plan")
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rendered = []
+    for chunk in (1 << 18, 5, 1):
+        monkeypatch.setattr(ratings_checks, "GROUP_CHUNK", chunk)
+        monkeypatch.setattr(ratings_module, "GROUP_CHUNK", chunk)
+        result = validate_files(scheme, [path])
+        rendered.append([p.render() for p in result.problems])
+    assert rendered[0] == rendered[1] == rendered[2]
+    near = [p for p in rendered[0] if "near-match-keys" in p]
+    assert len(near) == 2, rendered[0]  # leading zeros; letter case
+    assert "'S1/1' (ann, " in near[0] and "'s2/1' (bo, " in near[1]

@@ -224,25 +224,35 @@ def near_match_keys(ratings: Ratings) -> Iterator[Problem]:
         return
 
     def coders_of(units: Sequence[int]) -> dict[int, frozenset[int]]:
-        wanted = np.isin(ratings.unit, np.asarray(units, dtype=np.int32))
         found: dict[int, set[int]] = {}
-        for u, c in zip(ratings.unit[wanted].tolist(), ratings.coder[wanted].tolist(), strict=True):
-            found.setdefault(u, set()).add(c)
+        for start, rows in _rows_of_units(ratings, units):
+            coders = ratings.coder[start + rows]
+            for u, c in zip(ratings.unit[start + rows].tolist(), coders.tolist(), strict=True):
+                found.setdefault(u, set()).add(c)
         return {u: frozenset(c) for u, c in found.items()}
 
     for match in near_matches(ratings.units, coders_of, ratings.scheme.unit.normalize):
         yield _near_match_problem(ratings, match)
 
 
+def _rows_of_units(
+    ratings: Ratings, units: Sequence[int]
+) -> Iterator[tuple[int, npt.NDArray[np.intp]]]:
+    """(start, positions in the chunk from ``start``) of the ratings of ``units``, a chunk of
+    ratings at a time: what a search costs is the chunk's, not a copy of every rating."""
+    wanted = np.unique(np.asarray(units, dtype=ratings.unit.dtype))
+    for start in range(0, len(ratings), GROUP_CHUNK):
+        at = np.flatnonzero(np.isin(ratings.unit[start : start + GROUP_CHUNK], wanted))
+        if at.size:
+            yield start, at
+
+
 def _near_match_problem(ratings: Ratings, match: NearMatch) -> Problem:
-    first_rating: dict[int, int] = {}
-    order = np.argsort(ratings.unit, kind="stable")
-    units_sorted = ratings.unit[order]
-    for group in match.variants:
-        for u in group:
-            pos = int(np.searchsorted(units_sorted, u))
-            if pos < units_sorted.size and units_sorted[pos] == u:
-                first_rating[u] = int(order[pos])
+    first_rating: dict[int, int] = {}  # each unit's first rating in reading order
+    for start, rows in _rows_of_units(ratings, [u for group in match.variants for u in group]):
+        units, first = np.unique(ratings.unit[start + rows], return_index=True)
+        for u, i in zip(units.tolist(), (start + rows[first]).tolist(), strict=True):
+            first_rating.setdefault(u, i)
 
     def where(u: int) -> str:
         i = first_rating.get(u)
