@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -145,3 +147,31 @@ def test_near_match_keys_in_chunks_name_the_same_first_ratings(
     near = [p for p in rendered[0] if "near-match-keys" in p]
     assert len(near) == 2, rendered[0]  # leading zeros; letter case
     assert "'S1/1' (ann, " in near[0] and "'s2/1' (bo, " in near[1]
+
+
+def test_ratings_by_code_give_the_same_matrices_and_let_the_rest_go(tmp_path: Path) -> None:
+    """What reliability and diagnose keep after validation: the same matrices, and not the
+    code, file and line columns (they are freed with the validated ratings)."""
+    (tmp_path / "mini.yaml").write_text(MINI_SCHEME, encoding="utf-8")
+    scheme = load_scheme(tmp_path / "mini.yaml")
+    path = tmp_path / "long.csv"
+    rows = [
+        f"S{u // 3},{u % 3},{coder},{code},{(u + len(coder)) % 4}\n"
+        for u in range(60)
+        for coder in ("ann", "bo")
+        for code in ("conc", "count")
+        if (u + len(code) + len(coder)) % 5
+    ]
+    path.write_text("session,segment,coder,code,value\n" + "".join(rows), encoding="utf-8")
+    ratings = validate_files(scheme, [path]).ratings
+    expected = {c.id: ratings.matrix(c.id) for c in scheme.codes}
+    gone = [weakref.ref(getattr(ratings, name)) for name in ("code", "file", "line")]
+    by_code = ratings.by_code
+    del ratings
+    gc.collect()
+    assert [ref() for ref in gone] == [None, None, None]
+    for code_id, matrix in expected.items():
+        got = by_code.matrix(code_id)
+        assert (got.code, got.units, got.coders) == (matrix.code, matrix.units, matrix.coders)
+        assert np.array_equal(got.values, matrix.values, equal_nan=True)
+    assert expected["conc"].values.size and expected["count"].values.size

@@ -180,9 +180,13 @@ class Ratings:
         return group_stably(self.code, len(self.scheme.codes))
 
     @cached_property
-    def _code_numbers(self) -> dict[str, int]:
-        # By id: list.index would compare the (pydantic) codes one by one, codes^2 in all.
-        return {c.id: i for i, c in enumerate(self.scheme.codes)}
+    def by_code(self) -> RatingsByCode:
+        """What the computing commands use of these ratings: the same arrays (no copy) but
+        not the code, file and line of each rating (validation's messages need them)."""
+        order, bounds = self._by_code
+        return RatingsByCode(
+            self.scheme, self.units, self.coders, self.unit, self.coder, self.value, order, bounds
+        )
 
     def rows_of(self, code_no: int) -> npt.NDArray[np.signedinteger[Any]]:
         """Indices of code ``code_no``'s ratings, in reading order.
@@ -251,8 +255,36 @@ class Ratings:
 
     def matrix(self, code_id: str) -> CodeMatrix:
         """Units x coders for one code: only units and coders with a rating of it."""
+        return self.by_code.matrix(code_id)
+
+
+@dataclass(frozen=True)
+class RatingsByCode:
+    """The ratings as the computing commands need them: each code's units x coders matrix.
+
+    Made by :attr:`Ratings.by_code` from the same arrays. Holding this rather than the
+    :class:`Ratings` after validation lets the code, file and line of every rating go
+    (8 bytes a rating): a matrix needs only the unit, coder and value of the code's ratings.
+    """
+
+    scheme: Scheme
+    units: tuple[UnitKey, ...]
+    coders: tuple[str, ...]
+    unit: npt.NDArray[np.int32]
+    coder: npt.NDArray[np.signedinteger[Any]]
+    value: npt.NDArray[np.float64]
+    order: npt.NDArray[np.signedinteger[Any]]  # the ratings grouped by code (group_stably)
+    bounds: npt.NDArray[np.intp]  # code k's ratings are order[bounds[k] : bounds[k + 1]]
+
+    @cached_property
+    def _code_numbers(self) -> dict[str, int]:
+        # By id: list.index would compare the (pydantic) codes one by one, codes^2 in all.
+        return {c.id: i for i, c in enumerate(self.scheme.codes)}
+
+    def matrix(self, code_id: str) -> CodeMatrix:
+        """Units x coders for one code: only units and coders with a rating of it."""
         code_no = self._code_numbers[code_id]
-        rows = self.rows_of(code_no)
+        rows = self.order[self.bounds[code_no] : self.bounds[code_no + 1]]
         units, unit_pos = np.unique(self.unit[rows], return_inverse=True)
         coders, coder_pos = np.unique(self.coder[rows], return_inverse=True)
         values = np.full((units.size, coders.size), np.nan)
