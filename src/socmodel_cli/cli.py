@@ -192,7 +192,7 @@ def reliability(
         from socmodel_cli.fileout import check_target
 
         check_target(output, inputs, force=force)
-    ratings, warnings = validated_ratings(
+    checked, warnings = validated_ratings(
         scheme,
         files,
         coder,
@@ -203,6 +203,10 @@ def reliability(
         decimal_comma=decimal_comma,
         sheet=sheet,
     )
+    # Computed on code by code from here: the code, file and line of each rating (8 bytes a
+    # rating, for validation's messages) go with the validated ratings.
+    ratings = checked.by_code
+    del checked
     options = Options(tuple(code or ()), min_alpha, replicates, seed, ci, method.value, min_units)
     result = replace(compute_reliability(ratings, options), warnings=tuple(warnings))
     fmt = ReportFormat(

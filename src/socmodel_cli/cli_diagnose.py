@@ -86,7 +86,7 @@ def diagnose(
 
         # Refuse before the work: an input, a folder, or an existing file without --force.
         check_target(units_csv, inputs, force=force)
-    ratings, warnings = validated_ratings(
+    checked, warnings = validated_ratings(
         scheme,
         files,
         coder,
@@ -97,6 +97,10 @@ def diagnose(
         decimal_comma=decimal_comma,
         sheet=sheet,
     )
+    # Computed on code by code from here: the code, file and line of each rating (8 bytes a
+    # rating, for validation's messages) go with the validated ratings.
+    ratings = checked.by_code
+    del checked
     options = DiagnoseOptions(
         codes=tuple(code or ()), min_alpha=min_alpha, top=top, min_units=min_units
     )

@@ -20,7 +20,7 @@ from socmodel_cli import stats
 from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, compute_many, in_units
 from socmodel_cli.errors import InputError
 from socmodel_cli.problems import Problem
-from socmodel_cli.ratings import CodeMatrix, Ratings
+from socmodel_cli.ratings import CodeMatrix, Ratings, RatingsByCode
 from socmodel_cli.sample_size import MinUnits, required_units
 from socmodel_cli.scheme.model import Code, Scheme
 from socmodel_cli.scheme.selection import selected_codes
@@ -230,7 +230,9 @@ SMALL_CODE_CELLS = 1 << 16
 BATCH_CELLS = 1 << 20
 
 
-def compute_reliability(ratings: Ratings, options: Options | None = None) -> ReliabilityResult:
+def compute_reliability(
+    ratings: Ratings | RatingsByCode, options: Options | None = None
+) -> ReliabilityResult:
     """Reliability of every selected code of ``ratings.scheme``."""
     options = options or Options()
     scheme = ratings.scheme
@@ -302,4 +304,6 @@ def reliability(
         )
     options = Options(tuple(codes), min_alpha, replicates, seed, ci, bootstrap, min_units)
     warnings = tuple(p for p in checked.problems if not p.is_error)
-    return replace(compute_reliability(checked.ratings, options), warnings=warnings)
+    ratings = checked.ratings.by_code  # the codes, files and lines of the ratings can go
+    del checked
+    return replace(compute_reliability(ratings, options), warnings=warnings)

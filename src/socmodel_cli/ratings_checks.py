@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from socmodel_cli.problems import Problem, Where, error, warning
-from socmodel_cli.ratings import Ratings, unit_label
+from socmodel_cli.ratings import GROUP_CHUNK, Ratings, unit_label
 from socmodel_cli.unit_keys import NearMatch, near_matches
 from socmodel_cli.values import display
 
@@ -28,35 +28,40 @@ def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
 
     The ratings a duplicate drops are removed in place (:meth:`Ratings.compacted`): the
     check costs one key per rating (4 bytes when the study is small enough, else 8) and,
-    only when there is a duplicate, the order of the keys; never a copy of every column.
+    only when there is a duplicate, the order of the ratings whose key is repeated; never a
+    copy of every column nor an 8-byte position for every rating.
     """
     if len(ratings) < 2:
         return ratings
-    # Most studies have no duplicate: find that out with one in-place sort of the keys
-    # before paying for the order of the ratings.
+    # Most studies have no duplicate: find that out with one in-place sort of the keys.
     key = _rating_keys(ratings)
     key.sort()
-    if not (key[1:] == key[:-1]).any():
+    again = key[1:] == key[:-1]
+    if not again.any():
         return ratings
+    repeated = np.unique(key[1:][again])  # the keys rated more than once
+    del key, again
+    # From here only the ratings of those keys take part (their runs are whole).
+    rows = _rows_with_keys(ratings, repeated)
+    key = _rating_keys(ratings, rows)
     # A stable sort keeps reading order (file, then line) within a key.
-    key = _rating_keys(ratings)
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     del key
     same = sorted_key[1:] == sorted_key[:-1]  # position j + 1 repeats position j
     del sorted_key
     # The first rating of each run of equal keys is the one that stands.
-    starts = np.zeros(len(ratings), dtype=np.intp)
+    starts = np.zeros(rows.size, dtype=np.intp)
     starts[1:][~same] = np.flatnonzero(~same) + 1
     run_start = np.maximum.accumulate(starts)
-    again = np.flatnonzero(same) + 1  # sorted positions of the ratings that repeat one
-    firsts, repeats = order[run_start[again]], order[again]
-    del order, starts, run_start, same
+    later = np.flatnonzero(same) + 1  # sorted positions of the ratings that repeat one
+    firsts, repeats = rows[order[run_start[later]]], rows[order[later]]
+    del order, starts, run_start, same, rows
     # One problem per repeated row (a wide row repeats every code), conflicts first.
-    rows: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    by_row: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for a, b in zip(firsts.tolist(), repeats.tolist(), strict=True):
-        rows.setdefault((int(ratings.file[b]), int(ratings.line[b])), []).append((a, b))
-    for pairs in rows.values():
+        by_row.setdefault((int(ratings.file[b]), int(ratings.line[b])), []).append((a, b))
+    for pairs in by_row.values():
         problem = _repeated_row(ratings, pairs)
         if problem is not None:
             sink(problem)
@@ -65,17 +70,32 @@ def duplicates(ratings: Ratings, sink: Callable[[Problem], None]) -> Ratings:
     return ratings.compacted(keep)
 
 
-def _rating_keys(ratings: Ratings) -> npt.NDArray[np.unsignedinteger[Any] | np.signedinteger[Any]]:
-    """One integer per rating, equal exactly for the same unit x coder x code: 4 bytes a
-    rating while codes x units x coders stays below 2^32, else 8."""
+_Keys = npt.NDArray[np.unsignedinteger[Any] | np.signedinteger[Any]]
+
+
+def _rating_keys(ratings: Ratings, at: slice | npt.NDArray[np.integer[Any]] = slice(None)) -> _Keys:
+    """One integer per rating (of those ``at``), equal exactly for the same unit x coder x
+    code: 4 bytes a rating while codes x units x coders stays below 2^32, else 8."""
     units, coders = len(ratings.units), max(len(ratings.coders), 1)
     dtype = np.uint32 if len(ratings.scheme.codes) * units * coders < 1 << 32 else np.int64
-    key: npt.NDArray[Any] = ratings.code.astype(dtype)  # in place from here: one array
+    key: npt.NDArray[Any] = ratings.code[at].astype(dtype)  # in place from here: one array
     key *= units
-    np.add(key, ratings.unit, out=key, casting="unsafe")  # ids are >= 0: no sign to lose
+    np.add(key, ratings.unit[at], out=key, casting="unsafe")  # ids are >= 0: no sign to lose
     key *= coders
-    np.add(key, ratings.coder, out=key, casting="unsafe")
+    np.add(key, ratings.coder[at], out=key, casting="unsafe")
     return key
+
+
+def _rows_with_keys(ratings: Ratings, wanted: _Keys) -> npt.NDArray[np.intp]:
+    """The ratings whose key is one of ``wanted`` (sorted), in reading order; the keys are
+    made a chunk of ratings at a time, so this costs what the chunk and the result do."""
+    found = []
+    for start in range(0, len(ratings), GROUP_CHUNK):
+        key = _rating_keys(ratings, slice(start, start + GROUP_CHUNK))
+        at = np.searchsorted(wanted, key)
+        np.minimum(at, wanted.size - 1, out=at)
+        found.append(np.flatnonzero(wanted[at] == key) + start)
+    return np.concatenate(found)
 
 
 def _repeated_row(ratings: Ratings, pairs: list[tuple[int, int]]) -> Problem | None:
@@ -204,25 +224,35 @@ def near_match_keys(ratings: Ratings) -> Iterator[Problem]:
         return
 
     def coders_of(units: Sequence[int]) -> dict[int, frozenset[int]]:
-        wanted = np.isin(ratings.unit, np.asarray(units, dtype=np.int32))
         found: dict[int, set[int]] = {}
-        for u, c in zip(ratings.unit[wanted].tolist(), ratings.coder[wanted].tolist(), strict=True):
-            found.setdefault(u, set()).add(c)
+        for start, rows in _rows_of_units(ratings, units):
+            coders = ratings.coder[start + rows]
+            for u, c in zip(ratings.unit[start + rows].tolist(), coders.tolist(), strict=True):
+                found.setdefault(u, set()).add(c)
         return {u: frozenset(c) for u, c in found.items()}
 
     for match in near_matches(ratings.units, coders_of, ratings.scheme.unit.normalize):
         yield _near_match_problem(ratings, match)
 
 
+def _rows_of_units(
+    ratings: Ratings, units: Sequence[int]
+) -> Iterator[tuple[int, npt.NDArray[np.intp]]]:
+    """(start, positions in the chunk from ``start``) of the ratings of ``units``, a chunk of
+    ratings at a time: what a search costs is the chunk's, not a copy of every rating."""
+    wanted = np.unique(np.asarray(units, dtype=ratings.unit.dtype))
+    for start in range(0, len(ratings), GROUP_CHUNK):
+        at = np.flatnonzero(np.isin(ratings.unit[start : start + GROUP_CHUNK], wanted))
+        if at.size:
+            yield start, at
+
+
 def _near_match_problem(ratings: Ratings, match: NearMatch) -> Problem:
-    first_rating: dict[int, int] = {}
-    order = np.argsort(ratings.unit, kind="stable")
-    units_sorted = ratings.unit[order]
-    for group in match.variants:
-        for u in group:
-            pos = int(np.searchsorted(units_sorted, u))
-            if pos < units_sorted.size and units_sorted[pos] == u:
-                first_rating[u] = int(order[pos])
+    first_rating: dict[int, int] = {}  # each unit's first rating in reading order
+    for start, rows in _rows_of_units(ratings, [u for group in match.variants for u in group]):
+        units, first = np.unique(ratings.unit[start + rows], return_index=True)
+        for u, i in zip(units.tolist(), (start + rows[first]).tolist(), strict=True):
+            first_rating.setdefault(u, i)
 
     def where(u: int) -> str:
         i = first_rating.get(u)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -176,6 +177,9 @@ def validate_files(
         info.errors = sink.errors - before[0]
         info.warnings = sink.warnings - before[1]
     ratings = builder.build()
+    # The columns live on in the ratings; the builder's lookup of units and coders by name
+    # (about 80 bytes a unit) is not needed past this point.
+    del builder
     ratings = duplicates(ratings, sink.add)
     sink.extend(near_match_keys(ratings))
     if all(info.layout is not None for info in infos):
@@ -201,7 +205,7 @@ def validate_files(
     )
 
 
-def _present(ids: npt.NDArray[np.int32], size: int) -> npt.NDArray[np.bool_]:
+def _present(ids: npt.NDArray[np.signedinteger[Any]], size: int) -> npt.NDArray[np.bool_]:
     """Which of ``range(size)`` occur in ``ids``: a table the size of the ids' range, filled a
     million at a time (numpy indexes with 8-byte integers, so all at once would copy ``ids``
     at twice its size; a sorted copy for np.unique costs more)."""
@@ -455,10 +459,10 @@ def _read_rows(
     miss = object()
     get_keys = itemgetter(*key_pos) if len(key_pos) > 1 else (lambda cells: (cells[key_pos[0]],))
     # Raw key cells -> unit number, for codes using all keys (None: a key cell is empty).
-    unit_of_raw: dict[tuple[str, ...], int | None] = {}
+    unit_of_raw: dict[UnitKey, int | None] = {}
     coder_col, code_col, value_col = cols.coder, cols.code, cols.value
     track_version = cols.scheme_id is not None or cols.scheme_version is not None
-    units, coders = builder.units, builder.coders
+    units, coders, shared = builder.units, builder.coders, builder.shared
     norm = normaliser(scheme.unit.normalize)
     add_code, add_unit, add_coder = builder.code.append, builder.unit.append, builder.coder.append
     add_value, add_line = builder.value.append, builder.line.append
@@ -486,7 +490,10 @@ def _read_rows(
                 )
                 continue
             found = coders.get(coder_name)
-            coder_no = found if found is not None else builder.coder_id(coder_name)
+            if found is None:
+                found = builder.coder_id(coder_name)
+                add_coder = builder.coder.append  # the column may have been widened
+            coder_no = found
         if code_col is not None:
             assert value_col is not None
             code_id = base_key(cells[code_col])
@@ -535,6 +542,7 @@ def _read_rows(
                     continue
                 unit_no = units.get(unit)
                 if unit_no is None:
+                    unit = shared(unit)  # the row's strings go with the row
                     written = tuple([k.strip() for k in raw_keys])
                     unit_no = builder.unit_id(
                         unit,
@@ -544,7 +552,7 @@ def _read_rows(
                     )
                 if used is None:
                     # Share the tuple when nothing was stripped, so the cache costs one slot.
-                    unit_of_raw[raw_keys if raw_keys != unit else keys] = unit_no
+                    unit_of_raw[raw_keys if raw_keys != unit else unit] = unit_no
             if value.__class__ is not float:
                 assert isinstance(value, CellError)
                 sink.add(

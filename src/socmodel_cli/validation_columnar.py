@@ -280,10 +280,10 @@ class _FileReading:
         labels: list[UnitKey] = list(zip(*written, strict=True))
         known = self.builder.units
         numbers = [known.get(u) for u in units]
-        unit_id = self.builder.unit_id
+        unit_id, shared = self.builder.unit_id, self.builder.shared
         for i, found in enumerate(numbers):
             if found is None:
-                numbers[i] = unit_id(units[i], labels[i])
+                numbers[i] = unit_id(shared(units[i]), labels[i])
         lut = np.empty(groups.size, dtype=np.intp)
         lut[order] = numbers
         return lut[inverse]

@@ -32,7 +32,7 @@ from socmodel_cli.diagnostics.pairwise import PairAgreement, pair_agreement
 from socmodel_cli.diagnostics.scale import CodeView, code_view
 from socmodel_cli.diagnostics.units import UnitDisagreements, unit_disagreements
 from socmodel_cli.problems import Problem
-from socmodel_cli.ratings import CodeMatrix, Ratings
+from socmodel_cli.ratings import CodeMatrix, Ratings, RatingsByCode
 from socmodel_cli.scheme.model import Scheme
 
 DEFAULT_TOP = 10
@@ -125,7 +125,9 @@ def explain(matrix: CodeMatrix, rel: CodeReliability, keep_values: bool = True) 
     )
 
 
-def compute_diagnosis(ratings: Ratings, options: DiagnoseOptions | None = None) -> DiagnosisResult:
+def compute_diagnosis(
+    ratings: Ratings | RatingsByCode, options: DiagnoseOptions | None = None
+) -> DiagnosisResult:
     """Diagnostics for every selected code of ``ratings.scheme``.
 
     Code selection, thresholds and bootstrap seeds are those of ``compute_reliability``, so
