@@ -336,6 +336,8 @@ KNOWN = [
     "a:\nb: 1\n",  # an empty value in a block mapping
     "x: {a: }\n",  # an empty value in a flow mapping
     "---\n|\n# xxx\n",  # a block scalar at the root
+    '? &a ""\n: y\n...\n...',  # a second document end marker (found by the fuzz profile)
+    "a: 1\n...\n# c\r...\n",
 ]
 # Texts libyaml refuses and ruamel reads: the pure parser reads them after libyaml failed.
 REFUSED = [

@@ -302,6 +302,8 @@ _PURE_ONLY = tuple(
         # `:` run into a value after a quoted or bracketed key: ["a":1] is a pair to
         # libyaml, an error to ruamel
         r"[\"'\]}] *:[^ \r\n]",
+        # a second document end marker `...`: libyaml skips it, ruamel sees a second document
+        r"\.\.\.(?<![^\r\n]\.\.\.)[\s\S]*?[\r\n]\.\.\.",
     )
 )
 
