@@ -12,7 +12,7 @@ from tests.conftest import MINI_SCHEME, SCHEME
 
 from socmodel_cli.errors import SchemeError
 from socmodel_cli.report.jsonout import dumps
-from socmodel_cli.scheme import load_scheme, load_scheme_text
+from socmodel_cli.scheme import check_scheme, load_scheme, load_scheme_text
 from socmodel_cli.scheme.jsonschema import scheme_json_schema
 
 
@@ -194,3 +194,20 @@ def test_every_error_of_a_scheme_in_one_run(tmp_path: Path) -> None:
     assert ("duplicate-code", "codes[3].id") in kinds
     duplicate = next(p for p in problems if p.kind == "duplicate-code")
     assert "codes[2]" in duplicate.message and duplicate.line == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        ("%YAML 1.3\n---\nid: x\n", "yaml-syntax", None),  # ruamel's parser asserts
+        ("a: !!float |\n\n    \n# x\n", "yaml-tag", 1),  # ruamel's constructor indexes ''
+    ],
+)
+def test_texts_that_break_the_yaml_library_get_a_located_answer(
+    tmp_path: Path, text: str, code: str, line: int | None
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    scheme, problems = check_scheme(path)
+    assert scheme is None
+    assert [(p.kind, p.line) for p in problems] == [(code, line)]

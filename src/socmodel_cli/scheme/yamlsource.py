@@ -29,7 +29,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
-from socmodel_cli.problems import Problem, error
+from socmodel_cli.problems import Problem, error, printable
 from socmodel_cli.scheme.yamldepth import too_deep
 
 MAX_BYTES = 5 * 1024 * 1024  # a scheme is a few KB; anything this large is a mistake or hostile
@@ -157,6 +157,17 @@ class _Builder:
                 "bad-number",
                 f"a number with {digits:,} digits is too long to read; "
                 "quote it if it is meant as text",
+                node,
+                path,
+            ) from None
+        except MemoryError:
+            raise
+        except Exception:  # ruamel's constructors assume well-formed text (!!float "")
+            kind = tag.rsplit(":", 1)[-1]
+            raise self.fail(
+                "yaml-tag",
+                f"the text {str(node.value)[:40]!r} cannot be read as a {kind}; "
+                "write the value without a tag",
                 node,
                 path,
             ) from None
@@ -361,6 +372,17 @@ def read_yaml_text(text: str, file: str, *, pure: bool = False) -> Located:
         raise _Stop(_unacceptable(exc, text, file)) from None
     except YAMLError as exc:
         raise _Stop(error("yaml-syntax", f"invalid YAML: {exc}", file=file)) from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # ruamel's parser asserts on some texts (%YAML 1.3)
+        raise _Stop(
+            error(
+                "yaml-syntax",
+                f"the YAML parser refused the text ({printable(str(exc))[:200]}); expected "
+                "valid YAML 1.2 without directives",
+                file=file,
+            )
+        ) from None
     if node is None:
         raise _Stop(
             error(
