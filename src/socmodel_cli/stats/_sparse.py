@@ -20,9 +20,7 @@ from socmodel_cli.stats._checks import (
     CONTINUOUS_REASON,
     FloatArray,
     IntArray,
-    as_ratings,
     check_category_values,
-    check_level,
     value_indices,
 )
 
@@ -177,22 +175,11 @@ class CategoricalList:
     k: int
 
 
-def categorical_list(
-    ratings: FloatArray,
-    level: str,
-    n_categories: int | None,
-    categories: FloatArray | None,
-) -> CategoricalList | str:
-    """The sparse twin of :func:`socmodel_cli.stats._checks.categorical_view`: the ratings
-    as category indices, or the reason the code has no categories (a continuous code)."""
-    lvl = check_level(level)
-    return categorical_of(rating_list(as_ratings(ratings)), lvl, n_categories, categories)
-
-
 def categorical_of(
     r: RatingList, level: str, n_categories: int | None, categories: FloatArray | None
 ) -> CategoricalList | str:
-    """:func:`categorical_list` of ratings already listed."""
+    """The sparse twin of :func:`socmodel_cli.stats._checks.categorical_view`: the ratings
+    as category indices, or the reason the code has no categories (a continuous code)."""
     if level in ("nominal", "ordinal"):
         if n_categories is None:
             raise ValueError(f"n_categories is required for {level} codes")

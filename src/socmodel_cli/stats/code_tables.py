@@ -2,15 +2,15 @@
 
 The registry reports a dozen coefficients per code, and most of them start from the same
 few tables: the category index of every cell (the categorical view), the units x
-categories count table, each unit's observed agreement under a weight matrix, the ratings
-listed unit by unit. A :class:`CodeTables` builds each of them on first use and hands the
+categories count table, each unit's observed agreement under a weight matrix. A :class:`CodeTables` builds each of them on first use and hands the
 same object to every coefficient, so a code pays for each table once. With many small
 codes (500 codes of 200 units) rebuilding these tables, not the arithmetic on them, was
 most of the time.
 
-The coefficients computed from these tables are the functions of :mod:`.chance`,
-:mod:`.conger`, :mod:`.kappa`, :mod:`.agreement` and :mod:`.alpha` on the same inputs; the
-registry's tests compare the two paths.
+The coefficients computed from these tables are the functions of :mod:`.chance` and
+:mod:`.conger` on the same inputs (``tests/stats/test_code_tables.py`` compares the two
+paths); the coefficients that work on the ratings unit by unit stack codes instead
+(:mod:`.stack`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from functools import cached_property
 import numpy as np
 
 from socmodel_cli.stats._checks import CategoricalView, FloatArray, as_ratings, categorical_view
-from socmodel_cli.stats._sparse import CategoricalList, RatingList, categorical_list, rating_list
 from socmodel_cli.stats.chance import (
     METHODS,
     Method,
@@ -63,16 +62,6 @@ class CodeTables:
     def view(self) -> CategoricalView | str:
         """Category indices of every cell, or the reason the code has no categories."""
         return categorical_view(self.x, self.level, self.n_categories, self.categories)
-
-    @cached_property
-    def ratings(self) -> RatingList:
-        """The rated cells unit by unit (values as they are)."""
-        return rating_list(self.x)
-
-    @cached_property
-    def categorical(self) -> CategoricalList | str:
-        """The rated cells unit by unit as category indices, or why there are none."""
-        return categorical_list(self.x, self.level, self.n_categories, self.categories)
 
     @cached_property
     def counts(self) -> FloatArray:

@@ -16,7 +16,8 @@ run in row order; sums of pair counts are whole numbers).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,6 @@ class Stack:
 
     x: FloatArray  # (all units, n_coders), NaN = not coded
     starts: IntArray  # (codes + 1,): code g's units are rows starts[g]:starts[g + 1]
-    _ratings: list[RatingList] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def of(cls, matrices: Sequence[FloatArray]) -> Stack:
@@ -56,12 +56,10 @@ class Stack:
         """Units of each code."""
         return np.diff(self.starts)
 
-    @property
+    @cached_property
     def ratings(self) -> RatingList:
         """Every rating, unit by unit (built once)."""
-        if not self._ratings:
-            self._ratings.append(rating_list(self.x))
-        return self._ratings[0]
+        return rating_list(self.x)
 
     def code_of_unit(self) -> IntArray:
         return np.repeat(np.arange(self.codes), self.units)
