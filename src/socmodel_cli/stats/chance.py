@@ -73,27 +73,6 @@ def unit_agreement(counts: FloatArray, w: FloatArray) -> tuple[FloatArray, NDArr
     return pa_i, two
 
 
-def linearised_estimate(
-    pa_i: FloatArray,
-    two: NDArray[np.bool_],
-    pe: float,
-    pe_i: FloatArray,
-    *,
-    confidence: float,
-    units_excluded: dict[str, int],
-) -> Estimate:
-    """(p_a - p_e) / (1 - p_e) with Gwet's linearised SE, t interval and t test (module doc).
-
-    ``pa_i`` and ``pe_i`` hold one entry per unit rated at least once; the caller has
-    checked that some unit has two ratings and that 1 - p_e is not degenerate.
-    """
-    starts = np.array([0, pa_i.size])
-    (est,) = linearised_estimates(
-        pa_i, two, np.array([pe]), pe_i, starts, confidence=confidence, excluded=(units_excluded,)
-    )
-    return est
-
-
 def linearised_estimates(
     pa_i: FloatArray,
     two: NDArray[np.bool_],
@@ -104,7 +83,8 @@ def linearised_estimates(
     confidence: float,
     excluded: Sequence[dict[str, int]],
 ) -> list[Estimate]:
-    """:func:`linearised_estimate` for many codes at once, their units stacked.
+    """(p_a - p_e) / (1 - p_e) with Gwet's linearised SE, t interval and t test (module doc),
+    for one or more codes, their units stacked.
 
     Code ``g`` owns rows ``starts[g]:starts[g + 1]`` of ``pa_i``, ``two`` and ``pe_i``, and
     ``pe[g]``. Entries for codes that fail the caller's checks (nothing pairable, degenerate

@@ -11,7 +11,7 @@ Conger keeps Fleiss' observed agreement p_a but takes chance agreement from each
         = sum_kl w_kl (pbar_k pbar_l - s_kl / r),  s_kl the covariance of p_.k, p_.l
     kappa_C = (p_a - p_e) / (1 - p_e)
 
-Standard error: Gwet's linearisation (``chance.linearised_estimate``) with the unit's
+Standard error: Gwet's linearisation (``chance.linearised_estimates``) with the unit's
 share of chance agreement
 
     p_e|i = 1 / (r (r - 1)) * sum_g u_ig' b_g,   b_g = W (S - p_g),  S = sum_h p_h,
