@@ -22,6 +22,8 @@ DEDICATED = (
     "csv-64-mb-without-line-breaks",
     "yaml-10-kb-of-brackets",
     "yaml-3000-indentation-levels",
+    "yaml-depth-after-a-block-scalar",
+    "yaml-depth-after-a-quote-mark",
     "scheme-diff-rev-over-5-mb",
     "stdout-reader-leaves",
     "stdout-full",

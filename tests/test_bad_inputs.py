@@ -368,6 +368,7 @@ CATALOGUE = [
     ),
     Entry("yaml-alias-bomb", _scheme(_alias_bomb()), 1, "yaml-too-large"),
     Entry("yaml-1000-deep", _scheme("a: " + "[" * 1000 + "]" * 1000 + "\n"), 1, "yaml-too-deep"),
+    Entry("yaml-directive-1-1", _scheme("%YAML 1.1\n---\n" + MINI_SCHEME), 1, "read as YAML 1.2"),
     Entry("yaml-duplicate-keys", _scheme(MINI_SCHEME + "title: Again\n"), 1, "duplicate-key"),
     Entry(
         "yaml-tabs",

@@ -136,13 +136,21 @@ def test_64_mb_without_line_breaks(tmp_path: Path) -> None:
     [
         ("yaml-10-kb-of-brackets", "a: " + "[" * 10_000 + "\n"),
         ("yaml-3000-indentation-levels", "".join(" " * i + "k:\n" for i in range(3000))),
+        (
+            "yaml-depth-after-a-block-scalar",
+            "- - |\n   text\n  - " + "[" * 100_000 + "x" + "]" * 100_000 + "\n",
+        ),
+        ("yaml-depth-after-a-quote-mark", 'a: [a:"' + "[" * 50_000 + '"' + "]" * 50_000 + "\n"),
     ],
 )
-def test_deep_yaml_is_refused_before_parsing(
+def test_deep_yaml_is_refused_early(
     entry: str, text: str, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:
     """Catalogue entry yaml-10-kb-of-brackets: refused in well under a second (before: 20 s).
-    Catalogue entry yaml-3000-indentation-levels: the same for block nesting (before: 7 s)."""
+    Catalogue entry yaml-3000-indentation-levels: the same for block nesting (before: 7 s).
+    Catalogue entry yaml-depth-after-a-block-scalar: the same where the old pre-scan took the
+    brackets for the block's text (before: 17 s, and no line).
+    Catalogue entry yaml-depth-after-a-quote-mark: the same where it took them for quoted."""
     (tmp_path / "s.yaml").write_text(text)
     start = time.perf_counter()
     run = cli("scheme", "check", "s.yaml", "--format", "json", exit=1, cwd=tmp_path)

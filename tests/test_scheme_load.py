@@ -199,7 +199,7 @@ def test_every_error_of_a_scheme_in_one_run(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "line"),
     [
-        ("%YAML 1.3\n---\nid: x\n", "yaml-syntax", None),  # ruamel's parser asserts
+        ("%YAML 1.3\n---\nid: x\n", "yaml-syntax", 1),  # ruamel's parser asserts
         ("a: !!float |\n\n    \n# x\n", "yaml-tag", 1),  # ruamel's constructor indexes ''
     ],
 )

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml.composer import MaxDepthExceededError
 from tests.conftest import MINI_SCHEME, SCHEME
 
 from socmodel_cli.scheme import load_scheme, load_scheme_text
@@ -321,8 +322,8 @@ def outcome(text: str, *, pure: bool) -> tuple[Any, ...]:
 # One text for each way the two parsers were found to differ (yamlsource._PURE_ONLY, the
 # empty-value check in _LibyamlComposer, the root-scalar check): each fails without its rule.
 KNOWN = [
-    "%YAML 1.1\n---\na: yes\nb: 017\nc: 0o17\nd: 1:20\n",  # YAML 1.1 scalars
-    "# c\r%YAML 1.1\r---\ra: yes\r",  # a directive after a CR line break
+    "%YAML 1.2\n---\na: yes\nb: 017\nc: 0o17\nd: 1:20\n",  # YAML 1.1 scalars read as 1.2
+    "# c\r%YAML 1.2\r---\ra: yes\r",  # a directive after a CR line break
     'b:\t""\n',  # a tab
     "b:\u2029 - x\u2029c: y\n",  # PS, a line break to libyaml only
     "a: x\u0085b: y\n",  # NEL
@@ -353,7 +354,7 @@ ALIKE = [
     "a: &x [1, 2]\nb: *x\nc: {<<: *x}\n? [k]\n: v\n",
     "a: |2-\n    x\n   y\nb: >+\n  folded\n  text\n\n\nc: 'it''s'\n",
     "a: 1\r\nb:\r\n  - x\r\n  - y\r\n...\r\n",
-    "- - |\n   text\n  - x\n",  # nesting the depth pre-scan does not see
+    "- - |\n   text\n  - x\n",  # a block scalar, then nesting beside it
     "a: &x 1\nb: &x 2\n",  # an anchor defined twice
     MINI_SCHEME,
 ]
@@ -462,14 +463,44 @@ def test_a_syntax_error_is_worded_by_the_pure_parser(routes: list[bool]) -> None
 
 
 def test_a_directive_goes_straight_to_the_pure_parser(routes: list[bool]) -> None:
-    located = ys.read_yaml_text("%YAML 1.1\n---\na: yes\nb: on\n", "t.yaml")
-    assert located.data == {"a": True, "b": True}  # YAML 1.1 booleans
+    located = ys.read_yaml_text("%YAML 1.2\n---\na: yes\nb: 017\n", "t.yaml")
+    assert located.data == {"a": "yes", "b": 17}
     assert routes == [True]
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.0"])
+def test_a_directive_for_another_yaml_version_is_refused_at_its_line(version: str) -> None:
+    # ruamel would resolve 1.1's booleans and octals, then build 017 as 17: half of 1.1.
+    with pytest.raises(ys._Stop) as stop:
+        ys.read_yaml_text(f"# scheme\n%YAML {version}\n---\na: 017\n", "t.yaml")
+    assert (stop.value.problem.kind, stop.value.problem.line) == ("yaml-syntax", 2)
+    assert "YAML 1.2" in stop.value.problem.message
 
 
 def test_deep_nesting_raises_in_the_libyaml_route_instead_of_crashing() -> None:
     # libyaml's own composer (YAML(pure=False).compose) recurses on the C stack and kills the
-    # interpreter near 30,000 levels; ruamel's Python composer over libyaml's events raises.
+    # interpreter near 30,000 levels; ruamel's Python composer over libyaml's events stops.
     text = "[" * 100_000 + "]" * 100_000
-    with ys._recursion_guard(), pytest.raises(RecursionError):
+    with pytest.raises(MaxDepthExceededError) as raised:
         ys._compose(text, pure=False)
+    assert raised.value.problem_mark.column == ys.MAX_DEPTH + 1  # the 66th [, 0-based
+
+
+@pytest.mark.parametrize("pure", [False, True])
+@pytest.mark.parametrize("blocks", [0, 1, 30, 64])
+def test_the_depth_limit_is_exact_on_both_routes(blocks: int, pure: bool) -> None:
+    """A value 64 levels below the root is read; one level more is refused, at its place."""
+
+    def nested(depth: int) -> str:  # `- ` entries, then brackets, then the value
+        inner = depth - min(blocks, depth)
+        return "- " * min(blocks, depth) + "[" * inner + "x" + "]" * inner + "\n"
+
+    value = ys.read_yaml_text(nested(ys.MAX_DEPTH), "t.yaml", pure=pure).data
+    for _ in range(ys.MAX_DEPTH):
+        [value] = value
+    assert value == "x"
+    with pytest.raises(ys._Stop) as stop:
+        ys.read_yaml_text(nested(ys.MAX_DEPTH + 1), "t.yaml", pure=pure)
+    problem = stop.value.problem
+    assert (problem.kind, problem.line) == ("yaml-too-deep", 1)
+    assert problem.column is not None

@@ -128,7 +128,7 @@ CATALOGUE: tuple[Kind, ...] = (
     Kind("yaml-tag", _S, "no tag outside plain YAML (`!!python/object`, merge keys `<<`): nothing is constructed"),
     Kind("yaml-key", _S, "mapping keys are plain text"),
     Kind("yaml-too-large", _S, "at most 50,000 values after aliases are expanded (an alias bomb is refused as it expands)"),
-    Kind("yaml-too-deep", _S, "nesting at most 64 levels deep (absurd depth is refused before parsing)"),
+    Kind("yaml-too-deep", _S, "nesting at most 64 levels deep (refused where the parser first reaches level 65, so a text nested far deeper costs no more)"),
     Kind("bad-number", _S, "numbers short enough to read (not thousands of digits; quote it if it is text)"),
     Kind("invalid-unicode", _S, 'text without a lone surrogate (`"\\ud800"`), which is not a character'),
     Kind("empty-file", _S, "something in the file"),

@@ -8,33 +8,35 @@ ruamel's pure-Python parser); we then build plain Python values ourselves, so th
 * every mapping key and value keeps its ``line:column`` for error messages;
 * duplicate keys are errors with both locations, not a silent last-one-wins;
 * an alias bomb ("billion laughs") or deep nesting stops after a fixed budget of
-  nodes / depth instead of exhausting memory or time.
+  nodes / depth instead of exhausting memory or time. Depth is checked by ruamel's composer
+  as each node starts, and the parsers read lazily, so a text nested 100,000 deep is
+  refused after its first few hundred tokens: the scanner's work per token grows with the
+  depth, and used to make such a text cost 20 s before it was refused.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml import main as ruamel_main
-from ruamel.yaml.composer import Composer
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scanner import Scanner
 
 from socmodel_cli.problems import Problem, error, printable
-from socmodel_cli.scheme.yamldepth import too_deep
 
 MAX_BYTES = 5 * 1024 * 1024  # a scheme is a few KB; anything this large is a mistake or hostile
 MAX_NODES = 50_000  # nodes visited while building values, aliases counted each time they are used
-MAX_DEPTH = 64
+MAX_DEPTH = 64  # of a value below the root; the composer counts the root as 1
+_COMPOSER_DEPTH = MAX_DEPTH + 1
 
 Path_ = tuple[str | int, ...]
 
@@ -226,21 +228,10 @@ class _Builder:
         return out
 
 
-@contextmanager
-def _recursion_guard() -> Iterator[None]:
-    # ruamel's composer recurses per nesting level; keep headroom for very deep input.
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, 5000))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
-
-
 class _LibyamlLoader:
     """What ruamel's Composer asks of its loader: a parser (here libyaml's) and a resolver."""
 
-    max_depth = 0  # no limit of ruamel's own: MAX_DEPTH and the recursion guard bound it
+    max_depth = _COMPOSER_DEPTH
     yaml_version = None  # as ruamel's scanner has it without a %YAML directive: YAML 1.2
 
     def __init__(self, parser: Any) -> None:
@@ -264,6 +255,30 @@ class _LibyamlComposer(Composer):
         return super().compose_scalar_node(anchor)
 
 
+class _BoundedScanner(Scanner):
+    """ruamel's scanner, stopping where collections open deeper than the composer allows.
+
+    Its work for every token grows with the flow collections open (one possible simple key
+    each), and it reads up to 1,024 characters ahead of the composer, so a line of 100,000
+    ``[`` would still cost a second before the composer's own depth check. Every open
+    block indentation level and flow collection is a collection nested in the one before,
+    so this refuses nothing the composer would accept.
+    """
+
+    def _open(self) -> None:
+        if len(self.indents) + self.flow_level >= _COMPOSER_DEPTH:
+            raise MaxDepthExceededError(None, None, "nesting too deep", self.reader.get_mark())
+
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:
+        self._open()
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+    def add_indent(self, column: int) -> bool:
+        if self.indent < column:
+            self._open()
+        return bool(super().add_indent(column))
+
+
 def _compose(text: str, *, pure: bool) -> Node | None:
     """The node graph of ``text``'s single document, from ruamel's composer.
 
@@ -271,13 +286,15 @@ def _compose(text: str, *, pure: bool) -> Node | None:
     every error message and mark. Otherwise libyaml's (ruamel.yaml.clib's ``CParser``) feed
     it, about four times faster; raises ``ImportError`` when that is not installed. The
     composer stays ruamel's Python one even then: libyaml's own composer (what
-    ``YAML(pure=False).compose`` runs) recurses on the C stack with no limit, so nesting that
-    the depth pre-scan misses (it can be hidden from it) would crash the interpreter instead
-    of raising ``RecursionError``.
+    ``YAML(pure=False).compose`` runs) has no depth limit and recurses on the C stack, while
+    ruamel's stops at ``max_depth`` as each node starts.
     """
     node: Node | None
     if pure:
-        node = YAML(typ="safe", pure=True).compose(text)  # round-trip would mark folds with BEL
+        yaml = YAML(typ="safe", pure=True)  # round-trip would mark folds with BEL
+        yaml.Scanner = _BoundedScanner
+        yaml.max_depth = _COMPOSER_DEPTH
+        node = yaml.compose(text)
         return node
     c_parser = getattr(ruamel_main, "CParser", None)  # None where ruamel could not import it
     if c_parser is None:
@@ -331,30 +348,55 @@ def _compose_fast(text: str) -> Node | None:
     return _compose(text, pure=True)
 
 
+# The directives, comments and blank lines before a document: where a %YAML directive can be.
+_VERSION_DIRECTIVE = re.compile(
+    r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n?|\n)|%[^\r\n]*(?:\r\n?|\n))*?%YAML[ \t]+([^\s#]*)"
+)
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _check_version(text: str, file: str) -> None:
+    """A ``%YAML`` directive other than 1.2 is refused: ruamel would resolve YAML 1.1's
+    booleans and octals and then build ``017`` as 17, half of 1.1, and it refuses 1.0 and 1.3
+    with no line."""
+    directive = _VERSION_DIRECTIVE.match(text, 1 if text.startswith("\ufeff") else 0)
+    if directive is None or directive.group(1) == "1.2":
+        return
+    version = printable(directive.group(1))[:20]
+    raise _Stop(
+        error(
+            "yaml-syntax",
+            f"the text declares YAML {version!r} (%YAML {version}); schemes are read as YAML "
+            "1.2, where yes, no, on, off and 017 mean other things than in 1.1: remove the "
+            "directive",
+            file=file,
+            line=len(_LINE_BREAK.findall(text, 0, directive.start(1))) + 1,
+            column=1,
+        )
+    )
+
+
 def read_yaml_text(text: str, file: str, *, pure: bool = False) -> Located:
     """Compose and build ``text``; raise ``_Stop`` (via ``load_yaml_*``) on any problem.
 
     ``pure``: compose with ruamel's pure-Python parser only (the tests compare the two).
     """
-    deep = too_deep(text)
-    if deep is not None:  # before parsing: ruamel's work grows with depth for every token
+    _check_version(text, file)
+    builder = _Builder(file)
+    try:
+        node = _compose(text, pure=True) if pure else _compose_fast(text)
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
         raise _Stop(
             error(
                 "yaml-too-deep",
-                f"nesting deeper than {MAX_DEPTH} levels (at least {deep.depth} here); "
-                "a coding scheme needs a handful",
+                f"nesting deeper than {MAX_DEPTH} levels; a coding scheme needs a handful",
                 file=file,
-                line=deep.line,
-                column=deep.column,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
             )
-        )
-    builder = _Builder(file)
-    try:
-        with _recursion_guard():
-            node = _compose(text, pure=True) if pure else _compose_fast(text)
-    except RecursionError:
-        raise _Stop(
-            error("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", file=file)
         ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
