@@ -504,3 +504,26 @@ def test_the_depth_limit_is_exact_on_both_routes(blocks: int, pure: bool) -> Non
     problem = stop.value.problem
     assert (problem.kind, problem.line) == ("yaml-too-deep", 1)
     assert problem.column is not None
+
+
+PLAIN = st.text(alphabet=st.sampled_from(list("0123456789_+-.eExXoO:abnoyNTrue ")), max_size=8)
+
+
+@given(st.lists(PLAIN.map(str.strip).filter(bool), min_size=1, max_size=6))
+def test_scalars_are_the_values_ruamels_constructor_makes(texts: list[str]) -> None:
+    """The builder's shortcuts (text, decimal integers) and the resolver's memory of tags
+    give what ruamel's safe loader gives, each text repeated plain and quoted."""
+    from ruamel.yaml import YAML
+
+    text = "a: [" + ", ".join([*texts, *texts, *(f"'{t}'" for t in texts)]) + "]\n"
+    try:
+        expected = YAML(typ="safe", pure=True).load(text)
+    except Exception:
+        return  # ruamel refuses or misreads it (1:2 as a base-60 number, ...): not compared
+    for pure in (False, True):
+        try:
+            got = ys.read_yaml_text(text, "t.yaml", pure=pure).data
+        except ys._Stop:
+            continue  # a located refusal (too long a number, ...)
+        assert got == expected
+        assert [type(v) for v in got["a"]] == [type(v) for v in expected["a"]]

@@ -42,6 +42,9 @@ Path_ = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")}
+_STR = f"{_CORE}str"
+_INT = f"{_CORE}int"
+_DECIMAL = re.compile(r"[1-9][0-9]{0,15}|0")  # what int() reads as YAML 1.2 does, cheaply
 _TIMESTAMP = f"{_CORE}timestamp"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -151,6 +154,11 @@ class _Builder:
                 node,
                 path,
             )
+        value = node.value
+        if tag == _STR:  # most of a scheme; ruamel's constructor would return the same text
+            return value
+        if tag == _INT and _DECIMAL.fullmatch(value):
+            return int(value)
         try:
             return self._scalar.construct_object(node)
         except ValueError:  # Python's limit on converting long digit strings to int
@@ -228,6 +236,28 @@ class _Builder:
         return out
 
 
+class _Resolver(VersionedResolver):
+    """ruamel's resolver, remembering the tag of each plain scalar's text.
+
+    A scheme repeats a few texts hundreds of times (``ordinal``, ``1`` ... ``5``, its keys)
+    and each resolution tries a list of patterns. The tag of a plain scalar depends only on
+    its text once the YAML version is fixed (1.2: other versions are refused) and no path
+    resolvers are registered (none are).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: dict[str, Any] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)
+        tag = self._plain.get(value)
+        if tag is None:
+            tag = self._plain[value] = super().resolve(kind, value, implicit)
+        return tag
+
+
 class _LibyamlLoader:
     """What ruamel's Composer asks of its loader: a parser (here libyaml's) and a resolver."""
 
@@ -237,7 +267,7 @@ class _LibyamlLoader:
     def __init__(self, parser: Any) -> None:
         self._parser = parser
         self._scanner = self  # where the resolver looks for the version, once per node
-        self._resolver = VersionedResolver(loadumper=self)
+        self._resolver = _Resolver(loadumper=self)
 
 
 class _AskPure(Exception):
@@ -293,6 +323,7 @@ def _compose(text: str, *, pure: bool) -> Node | None:
     if pure:
         yaml = YAML(typ="safe", pure=True)  # round-trip would mark folds with BEL
         yaml.Scanner = _BoundedScanner
+        yaml.Resolver = _Resolver
         yaml.max_depth = _COMPOSER_DEPTH
         node = yaml.compose(text)
         return node
