@@ -8,12 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import MINI_SCHEME
 
 from socmodel_cli import ratings as ratings_module
 from socmodel_cli import ratings_checks
 from socmodel_cli.problems import Problem
-from socmodel_cli.ratings import Ratings, RatingsBuilder, group_stably
+from socmodel_cli.ratings import Ratings, RatingsBuilder, group_stably, used_ids
 from socmodel_cli.ratings_checks import duplicates
 from socmodel_cli.readers import columnar
 from socmodel_cli.scheme.load import load_scheme
@@ -175,3 +177,18 @@ def test_ratings_by_code_give_the_same_matrices_and_let_the_rest_go(tmp_path: Pa
         assert (got.code, got.units, got.coders) == (matrix.code, matrix.units, matrix.coders)
         assert np.array_equal(got.values, matrix.values, equal_nan=True)
     assert expected["conc"].values.size and expected["count"].values.size
+
+
+@given(
+    st.integers(1, 400).flatmap(
+        lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1), max_size=120))
+    )
+)
+def test_used_ids_are_np_unique_with_the_inverse(case: tuple[int, list[int]]) -> None:
+    """Both ways (a table of ids in use, or a sort where the ids are few beside the size)."""
+    size, listed = case
+    ids = np.asarray(listed, dtype=np.int16)
+    distinct, where = used_ids(ids, size)
+    expected, inverse = np.unique(ids, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert where.tolist() == inverse.tolist()
