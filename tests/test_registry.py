@@ -89,3 +89,38 @@ def test_every_coefficient_is_documented() -> None:
     assert registry_table() in stats_doc, "regenerate the table with registry_table()"
     for c in COEFFICIENTS:
         assert f"`{c.key}`" in json_doc, c.key
+
+
+def test_the_decider_the_rules_take_on_trust_applies_to_every_code() -> None:
+    """scheme/rules.py skips the registry for ALWAYS_APPLIES (validate then imports no
+    statistics): that coefficient must be registered for every level and number of coders,
+    whatever the code says."""
+    from socmodel_cli.coefficients import ALL_LEVELS, BY_KEY, level_applies
+    from socmodel_cli.scheme import load_scheme
+    from socmodel_cli.scheme.rules import ALWAYS_APPLIES
+
+    trusted = BY_KEY[ALWAYS_APPLIES]
+    assert trusted.levels == ALL_LEVELS and trusted.coders == "any"
+    for code in load_scheme(SCHEME).codes:
+        assert trusted.for_code(code) is None and level_applies(trusted, code)
+
+
+def test_validate_imports_no_statistics(tmp_path: Path) -> None:
+    """`validate` and `scheme check` on a scheme deciding by alpha stay clear of the
+    coefficient registry and everything it imports (about 0.1 s of start-up)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from socmodel_cli.scheme import load_scheme; "
+        f"load_scheme({str(SCHEME)!r}); "
+        "print('socmodel_cli.coefficients' in sys.modules, 'socmodel_cli.stats' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    ).stdout
+    assert out.split() == ["False", "False"]

@@ -171,12 +171,19 @@ def _numeric(scheme: Scheme, i: int) -> Iterator[Finding]:
             )
 
 
+# The default decider, Krippendorff's alpha, is registered for every level and every code
+# (tests/test_registry.py pins it), so a scheme deciding by it needs no look at the registry.
+ALWAYS_APPLIES = "alpha"
+
+
 def _decider(scheme: Scheme, i: int) -> Iterator[Finding]:
     """``decide_by`` names a registered coefficient that applies to the code's level."""
-    from socmodel_cli.coefficients import BY_KEY, level_applies
-
     code = scheme.codes[i]
     key = scheme.decider(code)
+    if key == ALWAYS_APPLIES:
+        return  # so that `validate` and `scheme check` need not import every statistic
+    from socmodel_cli.coefficients import BY_KEY, level_applies
+
     path: tuple[str | int, ...] = (
         ("codes", i, "decide_by") if code.decide_by else ("reliability", "decide_by")
     )
