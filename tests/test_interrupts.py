@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -48,16 +49,24 @@ def _wait_for_handler(pid: int, sig: signal.Signals, timeout: float = 60.0) -> N
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_real_signal_leaves_no_output(tmp_path: Path, sig: signal.Signals, code: int) -> None:
     out = tmp_path / "report.json"
-    proc = _running_reliability(out)
-    # Signal only once socmodel's own handlers are in place (main() sets SIGTERM's; SIGINT's
-    # comes with the interpreter): on a loaded machine start-up alone can take seconds.
-    _wait_for_handler(proc.pid, signal.SIGTERM)
-    _wait_for_handler(proc.pid, sig)
-    time.sleep(1.0)  # into the bootstrap (the whole run takes several seconds)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == code, err.decode()
+    for _attempt in range(2):
+        proc = _running_reliability(out)
+        # Signal only once socmodel's own handlers are in place (main() sets SIGTERM's; SIGINT's
+        # comes with the interpreter): on a loaded machine start-up alone can take seconds.
+        _wait_for_handler(proc.pid, signal.SIGTERM)
+        _wait_for_handler(proc.pid, sig)
+        time.sleep(1.0)  # into the bootstrap (the whole run takes several seconds)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode in (0, 1) and not err and out.exists():
+            # The run had finished its work as the signal came (it has failed CI this way
+            # with exit 1 and nothing on stderr): what it wrote must be whole; try again.
+            json.loads(out.read_text(encoding="utf-8"))
+            out.unlink()
+            continue
+        break
+    assert proc.returncode == code, (proc.returncode, err.decode())
     assert b"Traceback" not in err
     assert list(tmp_path.iterdir()) == []
 
