@@ -161,12 +161,13 @@ def test_codes_computed_together_equal_codes_computed_alone(datas: list[CodeData
 
 
 def test_a_large_code_gives_the_same_numbers_with_small_ones() -> None:
-    """A code large enough for pairwise sums (stack.PAIRWISE_FROM) is summed the same way
-    whether it is computed alone or in a stack with small codes."""
+    """A code large enough for pairwise sums (stack.PAIRWISE_FROM) and for BLAS's product
+    (chance._BLAS_FROM units) is summed the same way whether it is computed alone or in a
+    stack with small codes."""
     scheme = load_scheme_text(SCHEME)
     rng = np.random.default_rng(3)
     datas = []
-    for code, units in zip(scheme.codes, [3000, 5, 2500, 7, 2, 1800, 4], strict=True):
+    for code, units in zip(scheme.codes, [3000, 5, 5000, 7, 2, 4500, 4], strict=True):
         k = len(code.values or ())
         idx = rng.integers(-1, k, size=(units, 3)).astype(np.float64)
         if code.categorical:
@@ -198,3 +199,18 @@ def test_frames_of_many_runs_are_each_runs_own_frame(runs: list[list[float]]) ->
     alone = [in_frame(np.array(run, dtype=np.float64)) for run in runs if run]
     expected = np.concatenate(alone) if alone else np.zeros(0)
     np.testing.assert_array_equal(together, expected)
+
+
+def test_weighted_counts_of_a_stack_are_each_tables_own() -> None:
+    """Tables below chance._BLAS_FROM rows are summed a row at a time, larger ones by BLAS:
+    stacked in any company, each table's rows are bitwise what it gives alone."""
+    from socmodel_cli.stats.chance import _BLAS_FROM, weighted_counts
+
+    rng = np.random.default_rng(5)
+    w = 1.0 - (np.subtract.outer(np.arange(5), np.arange(5)) / 4.0) ** 2  # quadratic
+    sizes = [3, _BLAS_FROM + 7, 1, 40, _BLAS_FROM, 0, 9]
+    tables = [rng.integers(0, 3, size=(n, 5)).astype(np.float64) for n in sizes]
+    stacked = weighted_counts(tables, w)
+    alone = np.concatenate([weighted_counts([t], w) for t in tables])
+    assert stacked.tobytes() == alone.tobytes()
+    np.testing.assert_allclose(stacked, np.concatenate(tables) @ w.T, rtol=1e-15)

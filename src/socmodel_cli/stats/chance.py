@@ -60,17 +60,60 @@ def category_counts(codes: IntArray, k: int) -> FloatArray:
     return flat.reshape(n_units, k).astype(np.float64)
 
 
-def unit_agreement(counts: FloatArray, w: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """Each unit's weighted pairwise agreement p_a|i and whether it has r_i >= 2 ratings.
+def unit_agreement(counts: FloatArray, r_star: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Each unit's weighted pairwise agreement p_a|i and whether it has r_i >= 2 ratings,
+    given r* = counts W' (:func:`weighted_counts`).
 
     p_a|i = sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)); 0 for units with fewer than two.
     """
     r = counts.sum(axis=1)
     two = r >= 2
     pair_den = np.where(two, r * (r - 1.0), 1.0)
-    r_star = counts @ w.T
     pa_i = np.where(two, (counts * (r_star - 1.0)).sum(axis=1) / pair_den, 0.0)
     return pa_i, two
+
+
+# A code with this many units (rows of its count table) is large enough to be computed alone.
+_BLAS_FROM = 4096
+_ROWS_AT_ONCE = 1 << 16
+
+
+def weighted_counts(tables: Sequence[FloatArray], w: FloatArray) -> FloatArray:
+    """``t @ w.T`` (r*_ik = sum_l w_kl r_il) of each count table ``t``, stacked in order.
+
+    A table of ``_BLAS_FROM`` rows or more gets BLAS's product. Smaller ones, stacked, get
+    the same sums accumulated over the categories a block of rows at a time: each row is
+    then summed on its own, which BLAS does not promise in a bigger product. The choice is
+    by each table's own size, so a code's r* is the same to the last bit whichever codes it
+    is computed with.
+    """
+    parts: list[FloatArray] = []
+    small: list[FloatArray] = []
+    for t in tables:
+        if t.shape[0] < _BLAS_FROM:
+            small.append(t)
+            continue
+        if small:
+            parts.append(_accumulated(small, w))
+            small = []
+        parts.append(t @ w.T)
+    if small:
+        parts.append(_accumulated(small, w))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _accumulated(tables: Sequence[FloatArray], w: FloatArray) -> FloatArray:
+    counts = tables[0] if len(tables) == 1 else np.concatenate(tables)
+    if np.array_equal(w, np.eye(w.shape[0])):
+        return counts  # what the sums give, exactly (and BLAS's product too): unweighted
+    out = np.empty((counts.shape[0], w.shape[0]))
+    for start in range(0, counts.shape[0], _ROWS_AT_ONCE):
+        block = counts[start : start + _ROWS_AT_ONCE]
+        acc = block[:, :1] * w[:, 0]
+        for k in range(1, w.shape[1]):
+            acc += block[:, k : k + 1] * w[:, k]
+        out[start : start + _ROWS_AT_ONCE] = acc
+    return out
 
 
 def linearised_estimates(
@@ -154,13 +197,41 @@ class UnitAgreement:
     @classmethod
     def of(cls, counts: FloatArray, w: FloatArray) -> UnitAgreement:
         """From one code's checked units x categories table (finite, non-negative)."""
+        return cls.of_codes([counts], w)
+
+    @classmethod
+    def of_codes(cls, tables: Sequence[FloatArray], w: FloatArray) -> UnitAgreement:
+        """:meth:`of` of several codes' tables at once, stacked in their order: every step
+        works a unit at a time (:func:`weighted_counts` says how), so each code's rows are
+        those it would have alone, and many small codes cost a few array operations in all."""
+        counts = tables[0] if len(tables) == 1 else np.concatenate(tables)
+        groups = len(tables)
+        code = np.repeat(np.arange(groups), [t.shape[0] for t in tables])
         r_all = counts.sum(axis=1)
         rated = r_all >= 1
-        excluded = nonzero({NOT_RATED: int((~rated).sum()), SINGLE_RATING: int((r_all == 1).sum())})
+        not_rated = np.bincount(code[~rated], minlength=groups).tolist()
+        single = np.bincount(code[r_all == 1], minlength=groups).tolist()
+        excluded = tuple(
+            nonzero({NOT_RATED: a, SINGLE_RATING: b})
+            for a, b in zip(not_rated, single, strict=True)
+        )
         cnt = counts[rated]
-        pa_i, two = unit_agreement(cnt, w)
-        starts = np.array([0, cnt.shape[0]])
-        return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, (excluded,))
+        pa_i, two = unit_agreement(cnt, weighted_counts(tables, w)[rated])
+        starts = np.concatenate([[0], np.cumsum(np.bincount(code[rated], minlength=groups))])
+        return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, excluded)
+
+    def part(self, g: int) -> UnitAgreement:
+        """Code ``g``'s rows alone (views, not copies)."""
+        a, b = int(self.starts[g]), int(self.starts[g + 1])
+        rows = slice(a, b)
+        return UnitAgreement(
+            self.w,
+            self.share[rows],
+            self.pa_i[rows],
+            self.two[rows],
+            np.array([0, b - a]),
+            (self.excluded[g],),
+        )
 
     @classmethod
     def stack(cls, parts: Sequence[UnitAgreement]) -> UnitAgreement:

@@ -85,6 +85,15 @@ class CodeTables:
             return undefined(view)
         return view_weights(view, self.level, weights)
 
+    def cached_agreement(self, weights: WeightSpec) -> UnitAgreement | Estimate | None:
+        """:meth:`agreement` if it was built already (for a weight family), else None."""
+        return self._agreement.get(weights) if isinstance(weights, str) else None
+
+    def keep_agreement(self, weights: WeightSpec, agreement: UnitAgreement) -> None:
+        """Keep ``agreement``, built with other codes', as :meth:`agreement` of ``weights``."""
+        if isinstance(weights, str):
+            self._agreement[weights] = agreement
+
     def agreement(self, weights: WeightSpec) -> UnitAgreement | Estimate:
         """Each unit's observed agreement under ``weights`` (see :class:`UnitAgreement`)."""
         key = weights if isinstance(weights, str) else None
@@ -131,7 +140,7 @@ def chance_of_codes(
         w = got[1]
         stacks.setdefault((level, _matrix_key(w)), []).append(i)
     for (level, _), members in stacks.items():
-        stack = UnitAgreement.stack([_agreement(tables[i].agreement(weights[i])) for i in members])
+        stack = agreements_of_codes(tables, members, weights)
         every = {m: stack.coefficients(m, confidence=level) for m in METHODS}
         for j, i in enumerate(members):
             out[i] = every[method][j]
@@ -161,15 +170,32 @@ def conger_of_tables(
             stacks.setdefault((level, _matrix_key(got[1])), []).append(i)
     for (level, _), members in stacks.items():
         views = [tables[i].weighted(weights[i]) for i in members]
-        shared = [tables[i].agreement(weights[i]) for i in members]
+        shared = agreements_of_codes(tables, members, weights)
         estimates = conger_of_codes(
             [_view(v).codes for v in views],
             _matrix(views[0]),
-            [a if isinstance(a, UnitAgreement) else None for a in shared],
+            [shared.part(j) for j in range(len(members))],
             confidence=level,
         )
         out.update(zip(members, estimates, strict=True))
     return [out[i] for i in range(len(tables))]
+
+
+def agreements_of_codes(
+    tables: Sequence[CodeTables], members: Sequence[int], weights: Sequence[WeightSpec]
+) -> UnitAgreement:
+    """The stacked :meth:`CodeTables.agreement` of ``tables[i]`` for ``i`` in ``members``,
+    whose weight matrices are equal and defined: the codes not yet holding theirs get them
+    from one :meth:`UnitAgreement.of_codes`, which each then keeps for the next coefficient."""
+    w = _matrix(tables[members[0]].weighted(weights[members[0]]))
+    missing = [i for i in members if tables[i].cached_agreement(weights[i]) is None]
+    if missing:
+        built = UnitAgreement.of_codes([tables[i].counts for i in missing], w)
+        for g, i in enumerate(missing):
+            tables[i].keep_agreement(weights[i], built.part(g))
+        if len(missing) == len(members):
+            return built
+    return UnitAgreement.stack([_agreement(tables[i].agreement(weights[i])) for i in members])
 
 
 def _agreement(got: UnitAgreement | Estimate) -> UnitAgreement:
