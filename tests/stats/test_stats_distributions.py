@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from socmodel_cli.stats.distributions import (
     normal_quantile,
     t_cdf,
+    t_cdfs,
     t_interval,
     t_quantile,
 )
+from socmodel_cli.stats.ztest import z_test, z_tests
 
 PROBS = [1e-6, 0.001, 0.025, 0.05, 0.3, 0.5, 0.6, 0.9, 0.95, 0.975, 0.995, 0.9995]
 DFS = [1, 2, 3, 4.5, 9, 29, 99, 1000, 1e6]
@@ -53,3 +57,30 @@ def test_invalid_quantile_arguments() -> None:
         t_quantile(1.0, 5)
     with pytest.raises(ValueError, match="degrees of freedom"):
         t_quantile(0.5, 0)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(
+                st.floats(-1e6, 1e6, allow_nan=False),
+                st.sampled_from([0.0, -0.0, 1e-300, -40.0, 1e-8, 3.2]),
+            ),
+            st.one_of(st.floats(0.5, 1e7), st.integers(1, 5000).map(float)),
+        ),
+        max_size=40,
+    )
+)
+def test_t_cdfs_equal_t_cdf_to_the_last_bit(pairs: list[tuple[float, float]]) -> None:
+    """The array form of the continued fraction rounds as the scalar one does."""
+    got = t_cdfs([t for t, _ in pairs], [df for _, df in pairs])
+    assert [x.hex() for x in got] == [t_cdf(t, df).hex() for t, df in pairs]
+
+
+def test_z_tests_equal_z_test() -> None:
+    values = [0.3, -0.2, 0.5, 0.9, 0.0, 1e-3, float("inf")]
+    ses = [0.1, 0.05, 0.0, None, 0.2, 1e-310, 1.0]
+    dfs = [3.0, 150.0, 10.0, 5.0, 2.0, 7.0, 9.0]
+    assert z_tests(values, ses, dfs) == [
+        z_test(v, se, df) for v, se, df in zip(values, ses, dfs, strict=True)
+    ]

@@ -44,7 +44,7 @@ from socmodel_cli.stats.estimate import (
 )
 from socmodel_cli.stats.stack import code_sums
 from socmodel_cli.stats.weights import WeightSpec, code_weights
-from socmodel_cli.stats.ztest import z_test
+from socmodel_cli.stats.ztest import z_tests
 
 Method = Literal["fleiss", "brennan_prediger", "gwet"]
 
@@ -144,20 +144,32 @@ def linearised_estimates(
         c_i = (n / n2)[gid] * (pa_i - pe[gid] * two) / free[gid]
         c_star = c_i - 2.0 * (1.0 - coef)[gid] * (pe_i - pe[gid]) / free[gid]
         squares = code_sums((c_star - coef[gid]) ** 2, starts)
+    values, used, units = coef.tolist(), n2.astype(np.int64).tolist(), n.tolist()
+    tested = [g for g in range(groups) if units[g] >= 2]
+    ses = {g: math.sqrt(float(squares[g]) / (units[g] * (units[g] - 1.0))) for g in tested}
+    tests = dict(
+        zip(
+            tested,
+            z_tests(
+                [values[g] for g in tested],
+                [ses[g] for g in tested],
+                [units[g] - 1.0 for g in tested],
+            ),
+            strict=True,
+        )
+    )
     out = []
     for g in range(groups):
-        value, used, units = float(coef[g]), int(n2[g]), int(n[g])
-        if units < 2:
-            out.append(Estimate(value=value, units_used=used, units_excluded=excluded[g]))
+        if g not in ses:
+            out.append(Estimate(value=values[g], units_used=used[g], units_excluded=excluded[g]))
             continue
-        se = math.sqrt(float(squares[g]) / (units * (units - 1.0)))
-        z, p = z_test(value, se, units - 1.0)
+        se, (z, p) = ses[g], tests[g]
         out.append(
             Estimate(
-                value=value,
+                value=values[g],
                 se=se,
-                ci=t_interval(value, se, units - 1.0, confidence),
-                units_used=used,
+                ci=t_interval(values[g], se, units[g] - 1.0, confidence),
+                units_used=used[g],
                 units_excluded=excluded[g],
                 z=z,
                 p=p,

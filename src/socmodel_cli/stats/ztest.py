@@ -14,12 +14,13 @@ Two conventions are in use, and socmodel follows each peer where it computes the
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from socmodel_cli.stats.distributions import t_cdf
+from socmodel_cli.stats.distributions import t_cdf, t_cdfs
 
 _STD_NORMAL = NormalDist()
 
@@ -39,6 +40,23 @@ def z_test(
         return None, None
     tail = _STD_NORMAL.cdf(-abs(z)) if df is None else t_cdf(-abs(z), df)
     return z, 2.0 * tail
+
+
+def z_tests(
+    values: Sequence[float], ses: Sequence[float | None], dfs: Sequence[float]
+) -> list[tuple[float | None, float | None]]:
+    """:func:`z_test` of many coefficients with Student's t, each on its own ``df``, equal
+    to it to the last bit (the t distribution function of them all at once)."""
+    zs: list[float | None] = []
+    for value, se in zip(values, ses, strict=True):
+        z = value / se if se is not None and se > 0.0 and math.isfinite(se) else math.nan
+        zs.append(z if math.isfinite(z) else None)
+    tested = [i for i, z in enumerate(zs) if z is not None]
+    tails = t_cdfs([-abs(zs[i]) for i in tested], [dfs[i] for i in tested])  # type: ignore[arg-type]
+    out: list[tuple[float | None, float | None]] = [(None, None)] * len(zs)
+    for i, tail in zip(tested, tails, strict=True):
+        out[i] = (zs[i], 2.0 * tail)
+    return out
 
 
 def fleiss_kappa_null_se(counts: ArrayLike) -> float | None:
