@@ -62,8 +62,9 @@ class RatingList:
         )
 
     def pairable(self) -> RatingList:
-        """Only the ratings of units rated at least twice."""
-        return self.where(self.m[self.unit] >= 2)
+        """Only the ratings of units rated at least twice (``self`` when that is all of them)."""
+        keep = self.m[self.unit] >= 2
+        return self if keep.all() else self.where(keep)
 
     def first_of_unit(self) -> IntArray:
         """Index of each unit's first rating (for units with none: where it would be)."""
@@ -74,19 +75,21 @@ class RatingList:
 def rated_cells(x: FloatArray) -> IntArray:
     """Flat (row-major) indices of the cells that are not NaN, in one pass over ``x``."""
     flat = np.ascontiguousarray(x).ravel()
-    return np.flatnonzero(flat == flat).astype(np.int64)  # noqa: PLR0124 (NaN != NaN)
+    return np.flatnonzero(flat == flat).astype(np.int64, copy=False)  # noqa: PLR0124 (NaN != NaN)
 
 
 def rating_list(x: FloatArray) -> RatingList:
     """The ratings of a units x coders float matrix (NaN = not coded)."""
     flat = np.ascontiguousarray(x).ravel()
     at = rated_cells(x)
+    value = flat[at]
     n_coders = int(x.shape[1])
-    unit, coder = np.divmod(at, max(n_coders, 1))
+    unit = at // max(n_coders, 1)
+    coder = np.remainder(at, max(n_coders, 1), out=at)  # in place: at is not needed after
     return RatingList(
-        unit=unit.astype(np.int64),
-        coder=coder.astype(np.int64),
-        value=flat[at],
+        unit=unit,
+        coder=coder,
+        value=value,
         m=np.bincount(unit, minlength=x.shape[0]).astype(np.int64),
         n_coders=n_coders,
     )
@@ -171,7 +174,7 @@ def count_keys(keys: IntArray, n_keys: int) -> tuple[IntArray, FloatArray]:
     if n_keys <= max(_DENSE_KEYS, 4 * keys.size):
         counts = np.bincount(keys, minlength=n_keys)
         present = np.flatnonzero(counts)
-        return present.astype(np.int64), counts[present].astype(np.float64)
+        return present.astype(np.int64, copy=False), counts[present].astype(np.float64)
     uniq, counts = np.unique(keys, return_counts=True)
     return uniq.astype(np.int64), counts.astype(np.float64)
 
