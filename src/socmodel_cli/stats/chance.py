@@ -54,9 +54,10 @@ _DEGENERATE = 1e-12
 def category_counts(codes: IntArray, k: int) -> FloatArray:
     """``(n_units, k)``: how many coders put each unit in each category (-1 = not coded)."""
     n_units = codes.shape[0]
-    rated = codes >= 0
-    unit = np.broadcast_to(np.arange(n_units)[:, None], codes.shape)[rated]
-    flat = np.bincount(unit * k + codes[rated], minlength=n_units * k)
+    # Each cell's (unit, category) bin; cells not coded go to one extra bin, dropped.
+    cells = codes + (np.arange(n_units) * k)[:, None]
+    cells[codes < 0] = n_units * k
+    flat = np.bincount(cells.ravel(), minlength=n_units * k + 1)[:-1]
     return flat.reshape(n_units, k).astype(np.float64)
 
 
@@ -68,8 +69,10 @@ def unit_agreement(counts: FloatArray, w: FloatArray) -> tuple[FloatArray, NDArr
     r = counts.sum(axis=1)
     two = r >= 2
     pair_den = np.where(two, r * (r - 1.0), 1.0)
-    r_star = counts @ w.T
-    pa_i = np.where(two, (counts * (r_star - 1.0)).sum(axis=1) / pair_den, 0.0)
+    terms = counts @ w.T  # r*_ik, then in place r_ik (r*_ik - 1): one (n, q) array
+    terms -= 1.0
+    terms *= counts
+    pa_i = np.where(two, terms.sum(axis=1) / pair_den, 0.0)
     return pa_i, two
 
 
@@ -157,7 +160,7 @@ class UnitAgreement:
         r_all = counts.sum(axis=1)
         rated = r_all >= 1
         excluded = nonzero({NOT_RATED: int((~rated).sum()), SINGLE_RATING: int((r_all == 1).sum())})
-        cnt = counts[rated]
+        cnt = counts if rated.all() else counts[rated]
         pa_i, two = unit_agreement(cnt, w)
         starts = np.array([0, cnt.shape[0]])
         return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, (excluded,))
