@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socmodel_cli import stats
 from socmodel_cli.coefficients import BY_KEY, CodeData, compute_all, compute_many
 from socmodel_cli.scheme import load_scheme_text
+from socmodel_cli.stats import _sparse
 from socmodel_cli.stats._precision import in_frame, in_frames
 from socmodel_cli.stats.code_tables import CodeTables
 from socmodel_cli.stats.weights import WEIGHT_KINDS
@@ -158,6 +160,25 @@ def test_codes_computed_together_equal_codes_computed_alone(datas: list[CodeData
     for data, got in zip(datas, together, strict=True):
         alone = compute_all(CodeData(code=data.code, x=data.x, confidence=data.confidence))
         assert got == alone, data.code.id
+
+
+@settings(max_examples=100, deadline=None)
+@given(code_batches(), st.integers(1, 7))
+def test_pairs_taken_a_few_units_at_a_time_give_the_same_numbers(
+    datas: list[CodeData], chunk: int
+) -> None:
+    """Statistics over pairs of ratings take them a chunk of whole units at a time
+    (``_sparse.PAIR_CHUNK`` pairs); no number depends on the chunk size."""
+
+    def every(d: CodeData) -> tuple[object, ...]:
+        lims = stats.limits_of_agreement(d.x) if d.n_coders else ()
+        return compute_all(d), lims, stats.agreement_within(d.x, 0.5)
+
+    whole = [every(d) for d in datas]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sparse, "PAIR_CHUNK", chunk)
+        assert [every(d) for d in datas] == whole
+        assert compute_many(datas) == [w[0] for w in whole]
 
 
 def test_a_large_code_gives_the_same_numbers_with_small_ones() -> None:

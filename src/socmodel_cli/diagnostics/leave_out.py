@@ -48,6 +48,9 @@ _EPS = 2.0**-52
 _TOLERANCE = 1e-13
 # Expanded (rating, category) entries per chunk for the ordinal sums.
 _CHUNK = 1 << 22
+# Rating pairs per chunk for the coincidences: fractions summed across units chunk by chunk,
+# so the chunk size is part of their last bits; large, so most codes take one bincount.
+_PAIR_CHUNK = 1 << 22
 
 
 def leave_one_out_alphas(view: CodeView) -> list[Estimate]:
@@ -266,7 +269,7 @@ class _Removal:
     def _coincidences(self) -> FloatArray:
         r, k = self.r, self.view.k
         o = np.zeros(k * k)
-        for i, j in pairs_in_units(r):
+        for i, j in pairs_in_units(r, _PAIR_CHUNK):
             w = 1.0 / (r.m[r.unit[i]] - 1.0)
             o += np.bincount(self.index[i] * k + self.index[j], weights=w, minlength=k * k)
         half = o.reshape(k, k)

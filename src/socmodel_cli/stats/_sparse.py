@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,8 +25,9 @@ from socmodel_cli.stats._checks import (
     value_indices,
 )
 
-# Rating pairs handled at once (a chunk of units); bounds the working memory.
-PAIR_CHUNK = 1 << 22
+# Rating pairs handled at once (a chunk of whole units): each statistic over pairs holds a few
+# arrays of this length at a time, not arrays as long as all of a code's pairs.
+PAIR_CHUNK = 1 << 15
 # Keys up to this count are summed into dense arrays (bincount); above it, by sorting.
 _DENSE_KEYS = 1 << 20
 
@@ -60,8 +62,9 @@ class RatingList:
         )
 
     def pairable(self) -> RatingList:
-        """Only the ratings of units rated at least twice."""
-        return self.where(self.m[self.unit] >= 2)
+        """Only the ratings of units rated at least twice (``self`` when that is all of them)."""
+        keep = self.m[self.unit] >= 2
+        return self if keep.all() else self.where(keep)
 
     def first_of_unit(self) -> IntArray:
         """Index of each unit's first rating (for units with none: where it would be)."""
@@ -72,47 +75,56 @@ class RatingList:
 def rated_cells(x: FloatArray) -> IntArray:
     """Flat (row-major) indices of the cells that are not NaN, in one pass over ``x``."""
     flat = np.ascontiguousarray(x).ravel()
-    return np.flatnonzero(flat == flat).astype(np.int64)  # noqa: PLR0124 (NaN != NaN)
+    return np.flatnonzero(flat == flat).astype(np.int64, copy=False)  # noqa: PLR0124 (NaN != NaN)
 
 
 def rating_list(x: FloatArray) -> RatingList:
     """The ratings of a units x coders float matrix (NaN = not coded)."""
     flat = np.ascontiguousarray(x).ravel()
     at = rated_cells(x)
+    value = flat[at]
     n_coders = int(x.shape[1])
-    unit, coder = np.divmod(at, max(n_coders, 1))
+    unit = at // max(n_coders, 1)
+    coder = np.remainder(at, max(n_coders, 1), out=at)  # in place: at is not needed after
     return RatingList(
-        unit=unit.astype(np.int64),
-        coder=coder.astype(np.int64),
-        value=flat[at],
+        unit=unit,
+        coder=coder,
+        value=value,
         m=np.bincount(unit, minlength=x.shape[0]).astype(np.int64),
         n_coders=n_coders,
     )
 
 
-def pairs_in_units(r: RatingList, chunk: int = PAIR_CHUNK) -> Iterator[tuple[IntArray, IntArray]]:
-    """Index pairs (i, j) into ``r`` with i < j and the same unit, at most ``chunk`` at a time.
+def narrow_keys(keys: IntArray, bound: int) -> NDArray[np.signedinteger[Any]]:
+    """Keys in ``[0, bound)`` as int32 when that holds them: half the memory of int64."""
+    return keys.astype(np.int32) if bound <= np.iinfo(np.int32).max + 1 else keys
 
-    Within a unit ratings are sorted by coder, so ``r.coder[i] < r.coder[j]``. A unit's pairs
-    may be split over chunks (consumers sum by unit or by coder pair).
+
+def pairs_in_units(r: RatingList, chunk: int | None = None) -> Iterator[tuple[IntArray, IntArray]]:
+    """Index pairs (i, j) into ``r`` with i < j and the same unit, whole units at a time.
+
+    Within a unit ratings are sorted by coder, so ``r.coder[i] < r.coder[j]``. A chunk holds
+    at most ``chunk`` pairs (default :data:`PAIR_CHUNK`), more only when one unit has more.
+    A unit's pairs are never split over chunks, so a sum over each unit's pairs is the same
+    whatever the chunk size. Sums across chunks (by coder pair) should be of whole numbers,
+    which any chunking adds exactly; a consumer that sums fractions across units fixes its
+    own ``chunk``.
     """
-    if r.size == 0:
-        return
-    # Partners after each rating in its unit.
-    after = (r.first_of_unit() + r.m)[r.unit] - np.arange(r.size) - 1
-    ends = np.cumsum(after)
-    total = int(ends[-1])
-    a = 0
-    while a < r.size:
-        done = int(ends[a - 1]) if a else 0
-        if done == total:
-            return
-        b = max(int(np.searchsorted(ends, done + chunk, side="right")), a + 1)
-        k = after[a:b]
-        i = np.repeat(np.arange(a, b), k)
-        offsets = np.arange(i.size) - np.repeat(np.cumsum(k) - k, k) + 1
-        yield i, i + offsets
-        a = b
+    size = PAIR_CHUNK if chunk is None else chunk
+    stops = np.cumsum(r.m)  # one past each unit's last rating
+    ends = np.cumsum(r.m * (r.m - 1) // 2)  # pairs up to and including each unit
+    total = int(ends[-1]) if ends.size else 0
+    done, u = 0, 0  # pairs yielded; first unit not yet paired
+    while done < total:
+        v = max(int(np.searchsorted(ends, done + size, side="right")), u + 1)
+        if int(ends[v - 1]) > done:
+            a, b = int(stops[u] - r.m[u]), int(stops[v - 1])
+            after = stops[r.unit[a:b]] - np.arange(a + 1, b + 1)  # partners after each rating
+            i = np.repeat(np.arange(a, b), after)
+            offsets = np.arange(i.size) - np.repeat(np.cumsum(after) - after, after) + 1
+            yield i, i + offsets
+            done = int(ends[v - 1])
+        u = v
 
 
 class KeyedSums:
@@ -162,7 +174,7 @@ def count_keys(keys: IntArray, n_keys: int) -> tuple[IntArray, FloatArray]:
     if n_keys <= max(_DENSE_KEYS, 4 * keys.size):
         counts = np.bincount(keys, minlength=n_keys)
         present = np.flatnonzero(counts)
-        return present.astype(np.int64), counts[present].astype(np.float64)
+        return present.astype(np.int64, copy=False), counts[present].astype(np.float64)
     uniq, counts = np.unique(keys, return_counts=True)
     return uniq.astype(np.int64), counts.astype(np.float64)
 

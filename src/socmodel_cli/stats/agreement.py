@@ -9,12 +9,19 @@ pairs that never rated a unit together cost nothing.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
 
-from socmodel_cli.stats._checks import FloatArray
-from socmodel_cli.stats._sparse import KeyedSums, pairs_in_units
+import numpy as np
+from numpy.typing import NDArray
+
+from socmodel_cli.stats._checks import FloatArray, IntArray
+from socmodel_cli.stats._sparse import KeyedSums, RatingList, pairs_in_units
 from socmodel_cli.stats.estimate import Estimate, undefined
 from socmodel_cli.stats.stack import Stack, means_by_code
+
+# Whether the ratings i and j (index arrays into the rating list) of pairs in units of the
+# codes ``code`` agree.
+Agree = Callable[[IntArray, IntArray, IntArray], NDArray[np.bool_]]
 
 
 def percent_agreement(ratings: FloatArray) -> Estimate:
@@ -29,21 +36,35 @@ def percent_agreement(ratings: FloatArray) -> Estimate:
 
 def percent_agreement_of_stack(stack: Stack) -> list[Estimate]:
     """:func:`percent_agreement` of every code of ``stack``."""
-    n_coders = stack.n_coders
     r = stack.ratings.pairable()
     used, excluded = stack.pairable(r.m >= 2)
-    if n_coders < 2:
+    if stack.n_coders < 2:
         return [
             undefined("a single coder: agreement needs at least two coders", units_excluded=e)
             for e in excluded
         ]
+
+    def same(i: IntArray, j: IntArray, _code: IntArray) -> NDArray[np.bool_]:
+        equal: NDArray[np.bool_] = r.value[i] == r.value[j]
+        return equal
+
+    keys, shares = pair_shares(stack, r, same)
+    return means_by_code(stack, shares, keys // stack.n_coders**2, used, excluded)
+
+
+def pair_shares(stack: Stack, r: RatingList, agree: Agree) -> tuple[IntArray, FloatArray]:
+    """For each coder pair a < b of each code that rated a unit together, its key
+    ``code * q^2 + a * q + b`` (ascending) and the share of those units where they ``agree``.
+
+    The pairs are taken a chunk at a time; the counts are whole numbers, which any chunking
+    adds exactly, so the shares do not depend on the chunks.
+    """
+    q = stack.n_coders
     unit_code = stack.code_of_unit()
-    pairs = n_coders * n_coders
-    sums = KeyedSums(stack.codes * pairs, 2)
+    sums = KeyedSums(stack.codes * q * q, 2)
     for i, j in pairs_in_units(r):
-        same = (r.value[i] == r.value[j]).astype(np.float64)
-        key = unit_code[r.unit[i]] * pairs + r.coder[i] * n_coders + r.coder[j]
-        sums.add(key, np.stack([np.ones(i.size), same], axis=1))
+        code = unit_code[r.unit[i]]
+        key = code * (q * q) + r.coder[i] * q + r.coder[j]
+        sums.add(key, np.stack([np.ones(i.size), agree(i, j, code)], axis=1))
     keys, per_pair = sums.result()
-    shares = per_pair[:, 1] / per_pair[:, 0]
-    return means_by_code(stack, shares, keys // pairs, used, excluded)
+    return keys, per_pair[:, 1] / per_pair[:, 0]

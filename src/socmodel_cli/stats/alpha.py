@@ -87,10 +87,7 @@ def alpha_of_stack(stack: Stack, level: str, n_categories: int | None = None) ->
     if lvl == "nominal":
         values = _nominal_by_code(r, k, code, stack.codes)
     elif lvl == "ordinal":
-        codes = r.value.astype(np.int64)
-        counts = np.bincount(code * k + codes, minlength=stack.codes * k).reshape(-1, k)
-        ranks = ordinal_ranks(counts)  # per code, row by row
-        values = _interval_by_code(_with_values(r, ranks[code, codes]), code, stack)
+        values = _interval_by_code(_as_ranks(r, k, code, stack.codes), code, stack)
     elif lvl == "interval":
         values = _interval_by_code(r, code, stack)
     else:
@@ -135,8 +132,14 @@ def _infer_k(vals: FloatArray) -> int:
     return int(vals.max()) + 1 if vals.size else 1
 
 
-def _with_values(r: RatingList, values: FloatArray) -> RatingList:
-    return RatingList(unit=r.unit, coder=r.coder, value=values, m=r.m, n_coders=r.n_coders)
+def _as_ranks(r: RatingList, k: int, code: IntArray, codes: int) -> RatingList:
+    """The ratings (category indices) as their categories' ranks within their code."""
+    categories = r.value.astype(np.int64)
+    counts = np.bincount(code * k + categories, minlength=codes * k).reshape(-1, k)
+    ranks = ordinal_ranks(counts)  # per code, row by row
+    return RatingList(
+        unit=r.unit, coder=r.coder, value=ranks[code, categories], m=r.m, n_coders=r.n_coders
+    )
 
 
 def ordinal_ranks(counts: ArrayLike) -> FloatArray:
@@ -154,7 +157,10 @@ def _nominal_by_code(r: RatingList, k: int, code: IntArray, codes: int) -> Float
     A = sum_u sum_c n_uc (n_uc - 1) / (m_u - 1), n_uc = coders who put unit u in category c.
     """
     values = r.value.astype(np.int64)
-    keys, n_uc = count_keys(r.unit * k + values, r.n_units * k)
+    cells = r.unit * k
+    cells += values  # in place: (unit, category) of each rating
+    keys, n_uc = count_keys(cells, r.n_units * k)
+    del cells
     unit_of = keys // k
     code_of_unit = np.zeros(r.n_units, dtype=np.int64)
     code_of_unit[r.unit] = code
@@ -192,24 +198,31 @@ def _interval_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray
     computed in two passes on the values in the code's frame (median 0, largest deviation in
     [1/2, 1)).
     """
-    codes, bounds = stack.codes, stack.bounds(code)
+    bounds = stack.bounds(code)
     y = in_frames(r.value, bounds)
+    observed = _observed(r, y, stack)
+    n = np.diff(bounds).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = code_sums(y, bounds) / n
+        # In place (y is ours): deviations from the code's mean, then their squares.
+        np.subtract(y, mean[code], out=y)
+        expected = 2.0 * n * code_sums(np.multiply(y, y, out=y), bounds)
+        out: FloatArray = 1.0 - (n - 1.0) * observed / expected
+    return out
+
+
+def _observed(r: RatingList, y: FloatArray, stack: Stack) -> FloatArray:
+    """Each code's sum over units of 2 m_u SS_u / (m_u - 1), ``y`` the ratings' values."""
     rated = r.m > 0
     m = r.m[rated].astype(np.float64)
     unit_sum = np.bincount(r.unit, weights=y, minlength=r.n_units)
     unit_mean = np.zeros(r.n_units)
     unit_mean[rated] = unit_sum[rated] / m
-    dev = y - unit_mean[r.unit]
-    within = np.bincount(r.unit, weights=dev * dev, minlength=r.n_units)[rated]
-    unit_bounds = np.searchsorted(stack.code_of_unit()[rated], np.arange(codes + 1))
-    observed = code_sums(2.0 * m * within / (m - 1.0), unit_bounds)
-    n = np.diff(bounds).astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = code_sums(y, bounds) / n
-        pooled: FloatArray = y - mean[code]
-        expected = 2.0 * n * code_sums(pooled * pooled, bounds)
-        out: FloatArray = 1.0 - (n - 1.0) * observed / expected
-    return out
+    dev = unit_mean[r.unit]
+    np.subtract(y, dev, out=dev)  # in place: one array of the ratings' length, not two
+    within = np.bincount(r.unit, weights=np.multiply(dev, dev, out=dev), minlength=r.n_units)
+    unit_bounds = np.searchsorted(stack.code_of_unit()[rated], np.arange(stack.codes + 1))
+    return code_sums(2.0 * m * within[rated] / (m - 1.0), unit_bounds)
 
 
 def _ratio_by_code(r: RatingList, code: IntArray, stack: Stack) -> FloatArray:

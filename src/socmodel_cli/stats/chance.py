@@ -54,22 +54,26 @@ _DEGENERATE = 1e-12
 def category_counts(codes: IntArray, k: int) -> FloatArray:
     """``(n_units, k)``: how many coders put each unit in each category (-1 = not coded)."""
     n_units = codes.shape[0]
-    rated = codes >= 0
-    unit = np.broadcast_to(np.arange(n_units)[:, None], codes.shape)[rated]
-    flat = np.bincount(unit * k + codes[rated], minlength=n_units * k)
+    # Each cell's (unit, category) bin; cells not coded go to one extra bin, dropped.
+    cells = codes + (np.arange(n_units) * k)[:, None]
+    cells[codes < 0] = n_units * k
+    flat = np.bincount(cells.ravel(), minlength=n_units * k + 1)[:-1]
     return flat.reshape(n_units, k).astype(np.float64)
 
 
 def unit_agreement(counts: FloatArray, r_star: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Each unit's weighted pairwise agreement p_a|i and whether it has r_i >= 2 ratings,
-    given r* = counts W' (:func:`weighted_counts`).
+    given r* = counts W' (:func:`weighted_counts`), which it overwrites.
 
     p_a|i = sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)); 0 for units with fewer than two.
     """
     r = counts.sum(axis=1)
     two = r >= 2
     pair_den = np.where(two, r * (r - 1.0), 1.0)
-    pa_i = np.where(two, (counts * (r_star - 1.0)).sum(axis=1) / pair_den, 0.0)
+    terms = r_star  # overwritten in place by r_ik (r*_ik - 1): one (n, q) array, not three
+    terms -= 1.0
+    terms *= counts
+    pa_i = np.where(two, terms.sum(axis=1) / pair_den, 0.0)
     return pa_i, two
 
 
@@ -85,7 +89,7 @@ def weighted_counts(tables: Sequence[FloatArray], w: FloatArray) -> FloatArray:
     the same sums accumulated over the categories a block of rows at a time: each row is
     then summed on its own, which BLAS does not promise in a bigger product. The choice is
     by each table's own size, so a code's r* is the same to the last bit whichever codes it
-    is computed with.
+    is computed with. The result is a new array, never one of ``tables``.
     """
     parts: list[FloatArray] = []
     small: list[FloatArray] = []
@@ -105,7 +109,9 @@ def weighted_counts(tables: Sequence[FloatArray], w: FloatArray) -> FloatArray:
 def _accumulated(tables: Sequence[FloatArray], w: FloatArray) -> FloatArray:
     counts = tables[0] if len(tables) == 1 else np.concatenate(tables)
     if np.array_equal(w, np.eye(w.shape[0])):
-        return counts  # what the sums give, exactly (and BLAS's product too): unweighted
+        # What the sums give, exactly (and BLAS's product too): unweighted. A copy, as the
+        # callers overwrite r*.
+        return counts.copy() if len(tables) == 1 else counts
     out = np.empty((counts.shape[0], w.shape[0]))
     for start in range(0, counts.shape[0], _ROWS_AT_ONCE):
         block = counts[start : start + _ROWS_AT_ONCE]
@@ -227,8 +233,10 @@ class UnitAgreement:
             nonzero({NOT_RATED: a, SINGLE_RATING: b})
             for a, b in zip(not_rated, single, strict=True)
         )
-        cnt = counts[rated]
-        pa_i, two = unit_agreement(cnt, weighted_counts(tables, w)[rated])
+        everything = bool(rated.all())
+        cnt = counts if everything else counts[rated]
+        r_star = weighted_counts(tables, w)
+        pa_i, two = unit_agreement(cnt, r_star if everything else r_star[rated])
         starts = np.concatenate([[0], np.cumsum(np.bincount(code[rated], minlength=groups))])
         return cls(w, cnt / r_all[rated][:, None], pa_i, two, starts, excluded)
 

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from socmodel_cli.stats._checks import FloatArray, IntArray
 from socmodel_cli.stats.chance import (
@@ -106,9 +107,11 @@ def _prepare(codes: IntArray, w: FloatArray, agreement: UnitAgreement | None) ->
     rated_any = (codes >= 0).any(axis=1)
     r_all = (codes >= 0).sum(axis=1)
     excluded = nonzero({NOT_RATED: int((~rated_any).sum()), SINGLE_RATING: int((r_all == 1).sum())})
-    codes = codes[rated_any]
+    if not rated_any.all():
+        codes = codes[rated_any]
     active = (codes >= 0).any(axis=0)
-    codes = codes[:, active]
+    if not active.all():
+        codes = codes[:, active]
     if codes.shape[1] < 2:
         return undefined(
             "fewer than two coders rated any unit: Conger's kappa needs two",
@@ -126,18 +129,13 @@ def _prepare(codes: IntArray, w: FloatArray, agreement: UnitAgreement | None) ->
 
 def _stacked(members: Sequence[_Code], w: FloatArray, confidence: float) -> list[Estimate]:
     """Conger's kappa of codes with the same number r of active coders, stacked by units."""
-    q = w.shape[0]
-    codes = np.concatenate([m.codes for m in members])
+    codes = members[0].codes if len(members) == 1 else np.concatenate([m.codes for m in members])
     groups, r = len(members), codes.shape[1]
     n = np.array([m.codes.shape[0] for m in members])
     starts = np.concatenate([[0], np.cumsum(n)])
     gid = np.repeat(np.arange(groups), n)
     rated = codes >= 0
-    slot = gid[:, None] * r + np.arange(r)[None, :]  # (code, coder) of each cell
-    n_g = np.bincount(slot[rated], minlength=groups * r).reshape(groups, r).astype(np.float64)
-    # p[g, c, k]: coder c's share of category k over the units c rated, in code g.
-    cells = np.bincount(slot[rated] * q + codes[rated], minlength=groups * r * q)
-    p = cells.reshape(groups, r, q) / n_g[:, :, None]
+    n_g, p = _coder_shares(codes, rated, gid, groups, w.shape[0])
     total = p.sum(axis=1)  # (groups, q)
     b = (w + w.T) / 2.0
     # Products as broadcast sums, not matmul/einsum: a code's sums then run in the same
@@ -148,9 +146,7 @@ def _stacked(members: Sequence[_Code], w: FloatArray, confidence: float) -> list
     pe = pair_pe / (r * (r - 1.0))
     bg = ((total[:, None, :] - p)[:, :, :, None] * b).sum(axis=2)  # (groups, r, q): b_g
     base = (p * bg).sum(axis=2)  # (groups, r): p_g' b_g
-    own = np.where(rated, bg[gid[:, None], np.arange(r)[None, :], np.maximum(codes, 0)], 0.0)
-    term = base[gid] + (n[:, None] / n_g)[gid] * (own - rated * base[gid])
-    pe_i = term.sum(axis=1) / (r * (r - 1.0))
+    pe_i = _unit_chance(codes, rated, gid, n[:, None] / n_g, bg, base)
     estimates = linearised_estimates(
         np.concatenate([m.agreement.pa_i for m in members]),
         np.concatenate([m.agreement.two for m in members]),
@@ -164,6 +160,44 @@ def _stacked(members: Sequence[_Code], w: FloatArray, confidence: float) -> list
         _finish(m, float(pe[g]), est)
         for g, (m, est) in enumerate(zip(members, estimates, strict=True))
     ]
+
+
+def _coder_shares(
+    codes: IntArray, rated: NDArray[np.bool_], gid: IntArray, groups: int, q: int
+) -> tuple[FloatArray, FloatArray]:
+    """Units each coder rated, n_g ``(groups, r)``, and p[g, c, k]: coder c's share of
+    category k over the units c rated, in code g ``(groups, r, q)``."""
+    r = codes.shape[1]
+    slot = (gid[:, None] * r + np.arange(r)[None, :])[rated]  # (code, coder) of each rating
+    n_g = np.bincount(slot, minlength=groups * r).reshape(groups, r).astype(np.float64)
+    cells = np.bincount(slot * q + codes[rated], minlength=groups * r * q)
+    return n_g, cells.reshape(groups, r, q) / n_g[:, :, None]
+
+
+def _unit_chance(
+    codes: IntArray,
+    rated: NDArray[np.bool_],
+    gid: IntArray,
+    weight: FloatArray,
+    bg: FloatArray,
+    base: FloatArray,
+) -> FloatArray:
+    """p_e|i of each unit: 1 / (r (r - 1)) sum_g u_ig' b_g, with ``weight`` = n / n_g.
+
+    u_ig' b_g = base + weight (own - e base), evaluated in place: each array as large as
+    the ratings matrix is made once.
+    """
+    r = codes.shape[1]
+    own = bg[gid[:, None], np.arange(r)[None, :], np.maximum(codes, 0)]
+    own[~rated] = 0.0
+    unit_base = base[gid]
+    term = np.multiply(rated, unit_base)
+    np.subtract(own, term, out=term)
+    del own
+    term *= weight[gid]
+    term += unit_base
+    out: FloatArray = term.sum(axis=1) / (r * (r - 1.0))
+    return out
 
 
 def _finish(m: _Code, pe: float, est: Estimate) -> Estimate:

@@ -197,9 +197,10 @@ def light_kappa_of_stack(
     r = coded.ratings.pairable()
     _, excluded = stack.pairable(r.m >= 2)
     # Each code's coders numbered apart (code * n_coders + coder): its pairs stay its own.
+    coder = r.coder if codes == 1 else stack.code_of_unit()[r.unit] * n_coders + r.coder
     own = RatingList(
         unit=r.unit,
-        coder=stack.code_of_unit()[r.unit] * n_coders + r.coder,
+        coder=coder,
         value=r.value,
         m=r.m,
         n_coders=codes * n_coders,

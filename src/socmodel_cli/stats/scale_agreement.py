@@ -31,13 +31,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from socmodel_cli.stats._checks import FloatArray, IntArray, as_ratings
-from socmodel_cli.stats._sparse import RatingList, pairs_in_units, rating_list
+from socmodel_cli.stats._sparse import RatingList, narrow_keys, pairs_in_units, rating_list
+from socmodel_cli.stats.agreement import pair_shares
 from socmodel_cli.stats.anova import TwoWayTable
 from socmodel_cli.stats.distributions import normal_quantile, t_quantile
 from socmodel_cli.stats.estimate import NOT_BOTH, Estimate, nonzero, undefined
@@ -119,41 +120,31 @@ def limits_of_agreement(
     _check_level("confidence", confidence)
     x = as_ratings(np.asarray(ratings, dtype=np.float64))
     q = int(x.shape[1])
-    keys, va, vb = _unit_pairs(x)
-    order = np.argsort(keys, kind="stable")  # by pair, each pair's units in unit order
-    keys, diffs = keys[order], (va - vb)[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else keys
-    bounds = np.r_[starts, keys.size]
+    keys, diffs = _pair_differences(rating_list(x), q)
+    diffs = diffs[np.argsort(keys, kind="stable")]  # by pair, each pair's units in unit order
+    pairs, counts = np.unique(keys, return_counts=True)
+    bounds = np.r_[0, np.cumsum(counts)]
     out: list[LimitsOfAgreement] = []
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        a, b = divmod(int(keys[lo]), q)
+    for key, lo, hi in zip(pairs.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        a, b = divmod(key, q)
         excluded = nonzero({NOT_BOTH: int(x.shape[0]) - (hi - lo)})
         out.append(_pair(diffs[lo:hi], a, b, excluded, coverage, confidence))
     return tuple(out)
 
 
-def _unit_pairs(x: FloatArray) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Every pair of ratings of one unit by coders a < b: key ``a * q + b``, values a, b.
+def _pair_differences(r: RatingList, q: int) -> tuple[NDArray[np.signedinteger[Any]], FloatArray]:
+    """Every pair of ratings of one unit by coders a < b: key ``a * q + b`` and x_a - x_b.
 
     In unit order. Found from the units' own ratings (:mod:`._sparse`), so many coders who
     each rate a few units cost what their ratings cost, not coders squared.
     """
-    keys, va, vb, _ = _pairs_of(rating_list(x), int(x.shape[1]))
-    return keys, va, vb
-
-
-def _pairs_of(r: RatingList, q: int) -> tuple[IntArray, FloatArray, FloatArray, IntArray]:
-    """:func:`_unit_pairs` of a rating list, with the unit of each pair."""
-    keys, va, vb, units = [], [], [], []
+    keys, diffs = [], []
     for i, j in pairs_in_units(r):
-        keys.append(r.coder[i] * q + r.coder[j])
-        va.append(r.value[i])
-        vb.append(r.value[j])
-        units.append(r.unit[i])
+        keys.append(narrow_keys(r.coder[i] * q + r.coder[j], q * q))
+        diffs.append(r.value[i] - r.value[j])
     if not keys:
-        none = np.zeros(0, dtype=np.int64)
-        return none, np.zeros(0), np.zeros(0), none
-    return np.concatenate(keys), np.concatenate(va), np.concatenate(vb), np.concatenate(units)
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(keys), np.concatenate(diffs)
 
 
 def agreement_within(ratings: ArrayLike, tolerance: float = 0.0) -> Estimate:
@@ -168,23 +159,23 @@ def agreement_within_of_stack(stack: Stack, tolerances: Sequence[float]) -> list
     for tolerance in tolerances:
         if not tolerance >= 0.0:
             raise ValueError(f"tolerance must be a non-negative number, got {tolerance}")
-    q = stack.n_coders
-    used, excluded = stack.pairable((~np.isnan(stack.x)).sum(axis=1) >= 2)
-    if q < 2:
+    r = stack.ratings
+    used, excluded = stack.pairable(r.m >= 2)
+    if stack.n_coders < 2:
         return [
             undefined("a single coder: agreement needs at least two coders", units_excluded=e)
             for e in excluded
         ]
-    keys, va, vb, units = _pairs_of(stack.ratings, q)
-    code = stack.code_of_unit()[units]
-    slack = _SLACK * np.maximum(1.0, np.maximum(np.abs(va), np.abs(vb)))
-    tol = np.asarray(tolerances, dtype=np.float64)[code]
-    within = (np.abs(va - vb) <= tol + slack).astype(np.float64)
-    pair_keys, pair, shared = np.unique(
-        code * q * q + keys, return_inverse=True, return_counts=True
-    )
-    shares = np.bincount(pair, weights=within) / shared  # per coder pair, in pair order
-    return means_by_code(stack, shares, pair_keys // (q * q), used, excluded)
+    tol = np.asarray(tolerances, dtype=np.float64)
+
+    def within(i: IntArray, j: IntArray, code: IntArray) -> NDArray[np.bool_]:
+        va, vb = r.value[i], r.value[j]
+        slack = _SLACK * np.maximum(1.0, np.maximum(np.abs(va), np.abs(vb)))
+        close: NDArray[np.bool_] = np.abs(va - vb) <= tol[code] + slack
+        return close
+
+    keys, shares = pair_shares(stack, r, within)
+    return means_by_code(stack, shares, keys // stack.n_coders**2, used, excluded)
 
 
 def sem(

@@ -118,10 +118,14 @@ def code_sums(values: FloatArray, bounds: IntArray) -> FloatArray:
     """Each code's sum of its run ``values[bounds[g]:bounds[g + 1]]`` (runs in code order)."""
     sizes = np.diff(bounds)
     codes = sizes.size
-    out = np.asarray(
-        np.bincount(np.repeat(np.arange(codes), sizes), weights=values, minlength=codes),
-        dtype=np.float64,
-    )
-    for g in np.flatnonzero(sizes >= PAIRWISE_FROM).tolist():
+    large = sizes >= PAIRWISE_FROM
+    if large.all():  # no code summed by bincount: no code index per value needed
+        out = np.zeros(codes)
+    else:
+        out = np.asarray(
+            np.bincount(np.repeat(np.arange(codes), sizes), weights=values, minlength=codes),
+            dtype=np.float64,
+        )
+    for g in np.flatnonzero(large).tolist():
         out[g] = values[bounds[g] : bounds[g + 1]].sum()
     return out

@@ -28,12 +28,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from socmodel_cli.stats._checks import FloatArray, IntArray
-from socmodel_cli.stats._sparse import PAIR_CHUNK, KeyedSums, RatingList, pairs_in_units
+from socmodel_cli.stats._sparse import KeyedSums, RatingList, pairs_in_units
 from socmodel_cli.stats.distributions import normal_interval, t_interval
 from socmodel_cli.stats.estimate import Estimate, undefined
 
 # 1 - p_e below this means chance agreement is (numerically) perfect: undefined.
 _DEGENERATE = 1e-12
+# Table cells per chunk of coder pairs' tables (each table is computed on its own).
+_TABLE_CELLS = 1 << 22
 
 
 def contingency_table(a: IntArray, b: IntArray, k: int) -> FloatArray:
@@ -53,7 +55,7 @@ class PairTables:
 
 
 def coder_pair_tables(
-    r: RatingList, k: int, *, max_cells: int = PAIR_CHUNK
+    r: RatingList, k: int, *, max_cells: int = _TABLE_CELLS
 ) -> Iterator[PairTables]:
     """The contingency table of every pair of coders that rated a unit together.
 
