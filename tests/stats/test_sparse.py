@@ -13,12 +13,16 @@ from socmodel_cli.stats._sparse import pairs_in_units, rating_list
 
 
 @st.composite
-def matrices(draw: st.DrawFn) -> np.ndarray:
-    units, coders = draw(st.integers(0, 12)), draw(st.integers(1, 6))
-    cells = draw(
-        st.lists(st.none() | st.integers(0, 3), min_size=units * coders, max_size=units * coders)
-    )
-    return np.array([np.nan if v is None else float(v) for v in cells]).reshape(units, coders)
+def matrices(
+    draw: st.DrawFn,
+    units: tuple[int, int] = (0, 12),
+    coders: tuple[int, int] = (1, 6),
+    top: int = 3,
+) -> np.ndarray:
+    """Units x coders of values 0..top, NaN where not coded."""
+    n, m = draw(st.integers(*units)), draw(st.integers(*coders))
+    cells = draw(st.lists(st.none() | st.integers(0, top), min_size=n * m, max_size=n * m))
+    return np.array([np.nan if v is None else float(v) for v in cells]).reshape(n, m)
 
 
 @settings(max_examples=200, deadline=None)
@@ -40,18 +44,9 @@ def test_every_pair_once_in_unit_order_and_whole_units_per_chunk(
         seen |= units
 
 
-@st.composite
-def ratio_matrices(draw: st.DrawFn) -> np.ndarray:
-    """Many coders a unit, so that a unit has many pairs to be split (or not) over chunks."""
-    units, coders = draw(st.integers(1, 6)), draw(st.integers(3, 8))
-    cells = draw(
-        st.lists(st.none() | st.integers(0, 30), min_size=units * coders, max_size=units * coders)
-    )
-    return np.array([np.nan if v is None else float(v) for v in cells]).reshape(units, coders)
-
-
 @settings(max_examples=200, deadline=None)
-@given(ratio_matrices(), st.integers(1, 7))
+# Many coders a unit, so that a unit has many pairs to be split (or not) over chunks.
+@given(matrices(units=(1, 6), coders=(3, 8), top=30), st.integers(1, 7))
 def test_statistics_over_pairs_do_not_depend_on_the_chunk(x: np.ndarray, chunk: int) -> None:
     """Sums over a unit's pairs (ratio alpha's observed disagreement) stay in one chunk; the
     sums across chunks are counts."""
