@@ -506,10 +506,12 @@ def test_the_depth_limit_is_exact_on_both_routes(blocks: int, pure: bool) -> Non
     assert problem.column is not None
 
 
-PLAIN = st.text(alphabet=st.sampled_from(list("0123456789_+-.eExXoO:abnoyNTrue ")), max_size=8)
+PLAIN_TEXTS = st.text(
+    alphabet=st.sampled_from(list("0123456789_+-.eExXoO:abnoyNTrue ")), max_size=8
+)
 
 
-@given(st.lists(PLAIN.map(str.strip).filter(bool), min_size=1, max_size=6))
+@given(st.lists(PLAIN_TEXTS.map(str.strip).filter(bool), min_size=1, max_size=6))
 def test_scalars_are_the_values_ruamels_constructor_makes(texts: list[str]) -> None:
     """The builder's shortcuts (text, decimal integers) and the resolver's memory of tags
     give what ruamel's safe loader gives, each text repeated plain and quoted."""
