@@ -84,3 +84,12 @@ def test_z_tests_equal_z_test() -> None:
     assert z_tests(values, ses, dfs) == [
         z_test(v, se, df) for v, se, df in zip(values, ses, dfs, strict=True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("t", "df"), [(1e-300, 5.0), (-4e-185, 1.0), (-1e308, 3.0), (1e308, 3.0), (-1e200, 1e6)]
+)
+def test_t_cdf_where_t_squared_over_df_under_or_overflows(t: float, df: float) -> None:
+    """t^2 / df of 0 or infinity (a math domain error and a NaN before): scipy's values."""
+    assert t_cdf(t, df) == stats.t.cdf(t, df)
+    assert t_cdfs([t], [df]) == [t_cdf(t, df)]

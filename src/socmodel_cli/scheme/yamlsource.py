@@ -447,7 +447,7 @@ def read_yaml_text(text: str, file: str, *, pure: bool = False) -> Located:
         raise _Stop(error("yaml-syntax", f"invalid YAML: {exc}", file=file)) from None
     except MemoryError:
         raise
-    except Exception as exc:  # ruamel's parser asserts on some texts (%YAML 1.3)
+    except Exception as exc:  # ruamel's parser asserts on some texts (it did on %YAML 1.3)
         raise _Stop(
             error(
                 "yaml-syntax",

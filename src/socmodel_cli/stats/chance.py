@@ -151,25 +151,16 @@ def linearised_estimates(
         c_star = c_i - 2.0 * (1.0 - coef)[gid] * (pe_i - pe[gid]) / free[gid]
         squares = code_sums((c_star - coef[gid]) ** 2, starts)
     values, used, units = coef.tolist(), n2.astype(np.int64).tolist(), n.tolist()
-    tested = [g for g in range(groups) if units[g] >= 2]
-    ses = {g: math.sqrt(float(squares[g]) / (units[g] * (units[g] - 1.0))) for g in tested}
-    tests = dict(
-        zip(
-            tested,
-            z_tests(
-                [values[g] for g in tested],
-                [ses[g] for g in tested],
-                [units[g] - 1.0 for g in tested],
-            ),
-            strict=True,
-        )
-    )
+    ses = [
+        math.sqrt(float(squares[g]) / (units[g] * (units[g] - 1.0))) if units[g] >= 2 else None
+        for g in range(groups)
+    ]
+    tests = z_tests(values, ses, [u - 1.0 for u in units])  # (None, None) where se is None
     out = []
-    for g in range(groups):
-        if g not in ses:
+    for g, (se, (z, p)) in enumerate(zip(ses, tests, strict=True)):
+        if se is None:
             out.append(Estimate(value=values[g], units_used=used[g], units_excluded=excluded[g]))
             continue
-        se, (z, p) = ses[g], tests[g]
         out.append(
             Estimate(
                 value=values[g],

@@ -2,10 +2,11 @@
 
 The registry reports a dozen coefficients per code, and most of them start from the same
 few tables: the category index of every cell (the categorical view), the units x
-categories count table, each unit's observed agreement under a weight matrix. A :class:`CodeTables` builds each of them on first use and hands the
-same object to every coefficient, so a code pays for each table once. With many small
-codes (500 codes of 200 units) rebuilding these tables, not the arithmetic on them, was
-most of the time.
+categories count table, each unit's observed agreement under a weight matrix. A
+:class:`CodeTables` builds each of them on first use and hands the same object to every
+coefficient, so a code pays for each table once; the agreements of many small codes are
+built together (:func:`agreements_of_codes`). With many small codes (500 codes of 200
+units) rebuilding these tables, not the arithmetic on them, was most of the time.
 
 The coefficients computed from these tables are the functions of :mod:`.chance` and
 :mod:`.conger` on the same inputs (``tests/stats/test_code_tables.py`` compares the two

@@ -51,11 +51,11 @@ def z_tests(
     for value, se in zip(values, ses, strict=True):
         z = value / se if se is not None and se > 0.0 and math.isfinite(se) else math.nan
         zs.append(z if math.isfinite(z) else None)
-    tested = [i for i, z in enumerate(zs) if z is not None]
-    tails = t_cdfs([-abs(zs[i]) for i in tested], [dfs[i] for i in tested])  # type: ignore[arg-type]
+    tested = [(i, z) for i, z in enumerate(zs) if z is not None]
+    tails = t_cdfs([-abs(z) for _, z in tested], [dfs[i] for i, _ in tested])
     out: list[tuple[float | None, float | None]] = [(None, None)] * len(zs)
-    for i, tail in zip(tested, tails, strict=True):
-        out[i] = (zs[i], 2.0 * tail)
+    for (i, z), tail in zip(tested, tails, strict=True):
+        out[i] = (z, 2.0 * tail)
     return out
 
 
