@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, EXPORTS, SCHEME, Run
+from tests.conftest import EXAMPLES, EXPORTS, ROOT, SCHEME, Run
 
 from socmodel_cli.code_reliability import DEFAULT_SEED, Options, reliability
 from socmodel_cli.report.reliability_dict import reliability_dict
@@ -270,6 +270,30 @@ def test_module_entry_point() -> None:
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("socmodel ")
+
+
+def test_console_exits_with_mains_code_and_leaves_the_last_sweep_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from socmodel_cli.cli import console
+
+    monkeypatch.setattr(sys, "argv", ["socmodel", "validate"])  # a usage error: exit 2
+    try:
+        with pytest.raises(SystemExit) as stop:
+            console()
+        assert stop.value.code == 2 and "Missing argument" in capsys.readouterr().err
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_installed_command_is_the_console_entry() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"] == {"socmodel": "socmodel_cli.cli:console"}
 
 
 def test_fast_start_imports_no_heavy_modules() -> None:

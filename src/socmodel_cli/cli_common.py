@@ -4,8 +4,6 @@ Like :mod:`socmodel_cli.cli`, this imports only the standard library and typer a
 level so that ``socmodel --help`` starts fast.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -280,7 +278,7 @@ def validated_ratings(
     ignore_columns: list[str] | None = None,
     decimal_comma: bool | None = None,
     sheet: str | None = None,
-) -> tuple[Ratings, list[Problem]]:
+) -> "tuple[Ratings, list[Problem]]":
     """Validate before computing; invalid files stop the run (exit 2) unless skipped.
 
     Returns the ratings and the validation warnings, which the computing commands pass on:
@@ -338,7 +336,7 @@ def validated_ratings(
     return checked.ratings.without_files(bad), warnings
 
 
-def dropped_warnings(errors: list[Problem]) -> list[Problem]:
+def dropped_warnings(errors: "list[Problem]") -> "list[Problem]":
     """One ``dropped-ratings`` warning per file, code and kind of the errors --lenient skipped."""
     from collections import Counter
 
@@ -363,7 +361,7 @@ _SHOWN_IN_FULL = frozenset(
 )
 
 
-def echo_warnings(warnings: list[Problem], quiet: bool) -> None:
+def echo_warnings(warnings: "list[Problem]", quiet: bool) -> None:
     """Validation warnings on stderr for the computing commands: in full or counted by kind."""
     from collections import Counter
 

@@ -4,8 +4,6 @@ Like :mod:`socmodel_cli.cli`, this imports only the standard library, typer and 
 shared option types at module level; the computation loads when the command runs.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

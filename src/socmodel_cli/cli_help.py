@@ -8,8 +8,6 @@ through their own ``metavar``. Standard library and typer only, like the other `
 modules, so ``--help`` stays fast.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Any
 

@@ -5,8 +5,6 @@ Like the CLI module, this imports only the standard library, typer and the share
 types at module level; each command loads what it needs.
 """
 
-from __future__ import annotations
-
 import shlex
 import sys
 import textwrap
@@ -123,7 +121,7 @@ def init(
     typer.echo(_next_command(folder, files))
 
 
-def _next_command(folder: Path, files: list[ProjectFile]) -> str:
+def _next_command(folder: Path, files: "list[ProjectFile]") -> str:
     """The command to paste next: validate the example, or check the scheme."""
     from socmodel_cli.bundled import EXAMPLE_CODER_FILES
 

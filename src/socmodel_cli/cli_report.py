@@ -4,8 +4,6 @@ Like :mod:`socmodel_cli.cli`, this imports only the standard library, typer and 
 option types at module level; matplotlib and the computation load when the command runs.
 """
 
-from __future__ import annotations
-
 import shlex
 from enum import StrEnum
 from pathlib import Path

@@ -5,8 +5,6 @@ Like the CLI module, this imports only the standard library, typer and
 :mod:`socmodel_cli.cli_common` at module level; each command loads what it needs.
 """
 
-from __future__ import annotations
-
 import sys
 from enum import StrEnum
 from pathlib import Path
