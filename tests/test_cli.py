@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
 from tests.conftest import EXAMPLES, EXPORTS, ROOT, SCHEME, Run
 
 from socmodel_cli.code_reliability import DEFAULT_SEED, Options, reliability
@@ -280,6 +281,7 @@ def test_console_exits_with_mains_code_and_leaves_the_last_sweep_out(
     from socmodel_cli.cli import console
 
     monkeypatch.setattr(sys, "argv", ["socmodel", "validate"])  # a usage error: exit 2
+    assert gc.get_freeze_count() == 0  # so the count below is console's doing
     try:
         with pytest.raises(SystemExit) as stop:
             console()
@@ -294,6 +296,28 @@ def test_installed_command_is_the_console_entry() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["scripts"] == {"socmodel": "socmodel_cli.cli:console"}
+
+
+def test_command_annotations_are_objects_not_strings() -> None:
+    """typer compiles and evaluates string annotations at every start (cli.py says why)."""
+    import inspect
+
+    from socmodel_cli.cli import app
+
+    def callbacks(group: typer.Typer) -> list[Callable[..., object]]:
+        found = [c.callback for c in group.registered_commands if c.callback is not None]
+        if group.registered_callback is not None and group.registered_callback.callback:
+            found.append(group.registered_callback.callback)
+        for sub in group.registered_groups:
+            assert sub.typer_instance is not None
+            found += callbacks(sub.typer_instance)
+        return found
+
+    commands = callbacks(app)
+    assert len(commands) >= 15  # every command, the root callback among them
+    for fn in commands:
+        strings = [k for k, v in inspect.get_annotations(fn).items() if isinstance(v, str)]
+        assert strings == [], f"{fn.__module__}.{fn.__name__}: {strings}"
 
 
 def test_fast_start_imports_no_heavy_modules() -> None:

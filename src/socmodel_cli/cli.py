@@ -6,7 +6,7 @@ Exit codes: 0 all well, 1 findings, 2 could not run, 130/143 interrupted.
 
 The CLI modules do not use ``from __future__ import annotations``: typer reads every
 command's annotations, and as strings it would compile and evaluate each one at start-up
-(about 30 ms of ``socmodel --help``).
+(about 30 ms of ``socmodel --help``); ``tests/test_cli.py`` checks every command.
 """
 
 import functools
@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
 def _command() -> typer.core.TyperGroup:
     """The click command tree, built once per process.
 
-    Typer rebuilds it from the function signatures on every call (10-40 ms); a process
+    Typer rebuilds it from the function signatures on every call (about 10-20 ms); a process
     that runs the CLI many times (the test suite, the fuzz target) pays that once.
     """
     command = typer.main.get_command(app)
